@@ -1,0 +1,104 @@
+// The composition root: builds every leaf (config is already loaded), hands them to the flows, and wires
+// the server. Nothing else in the broker imports across concerns.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { failAll, ok, type Result } from '@aws-guard/shared/result';
+import type { BrokerConfig } from './config/config-schema.js';
+import { createLogger } from './log/create-logger.js';
+import { resolveAwsCli } from './exec/resolve-aws-cli.js';
+import { loadOrCreateTokenKeys } from './auth/token-keys.js';
+import { bearerToken, verifyToken } from './auth/verify-token.js';
+import { createAuditLog } from './audit/audit-log.js';
+import { createBrokerCredentials } from './credentials/broker-credentials.js';
+import { createBrokerServer } from './server/http-server.js';
+import { handleAgentConnection } from './server/agent-connection.js';
+import { runCommand } from './flows/run-command.js';
+import { createCommandJudge } from './flows/command-judge.js';
+import { modelDir } from './model-dir.js';
+
+export type App = Readonly<{
+  start: () => Promise<{ url: string }>;
+  stop: (why: string) => Promise<void>;
+  /** Re-reads the policy (SIGHUP); a bad new policy keeps the old one and is logged. */
+  reloadPolicy: () => Promise<void>;
+}>;
+
+export type AppEnv = Readonly<{ env: Readonly<Record<string, string | undefined>>; stderr: NodeJS.WritableStream; version: string }>;
+
+export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<Result<App, 'BROKER_START'>> => {
+  const log = createLogger(config.logLevel, appEnv.stderr);
+  const problems: string[] = [];
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+
+  const cli = await resolveAwsCli(config.awsCli, appEnv.env['PATH'] ?? '');
+  if (!cli.ok) problems.push(cli.issue.message);
+  const judge = createCommandJudge({ policyFile: config.policyFile, cliMajor: cli.ok ? cli.value.major : 1, modelDir: modelDir(), defaultRegion: config.region });
+  if (!judge.ok) problems.push(...(judge.issue.details ?? [judge.issue.message]));
+  if (!cli.ok || !judge.ok) return failAll('BROKER_START', 'the broker cannot start', problems);
+
+  const keys = await loadOrCreateTokenKeys(config.dataDir);
+  const audit = await createAuditLog({ dir: join(config.dataDir, 'audit') });
+  const credentials = createBrokerCredentials();
+  const actor = { kind: 'broker' as const };
+  const runDeps = {
+    cli: cli.value,
+    endpointUrl: config.awsEndpointUrl,
+    defaultRegion: config.region,
+    exec: config.exec,
+    analyze: judge.value.analyze,
+    decide: judge.value.decide,
+    audit,
+    credentials,
+    log,
+  };
+  const hello = { brokerVersion: appEnv.version, cli: { version: cli.value.version, major: cli.value.major, versionText: cli.value.versionText } };
+  const server = createBrokerServer({
+    authenticate: async (header) => {
+      const token = bearerToken(header);
+      return token.ok ? verifyToken(keys, token.value, ['agent']) : token;
+    },
+    onAgent: (ws, identity) => handleAgentConnection(ws, identity, hello, (channel, run) => runCommand(runDeps, channel, run)),
+    readiness: () => ({ ready: true, checks: { audit: 'ok', cli: cli.value.version } }),
+  });
+
+  return ok(
+    Object.freeze({
+      start: async () => {
+        const address = await server.listen(config.host, config.port);
+        const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        const url = `ws://${host}:${address.port}`;
+        await audit.append({
+          type: 'broker.started',
+          actor,
+          data: {
+            version: appEnv.version,
+            cli: cli.value.version,
+            cliPath: cli.value.path,
+            endpointUrl: config.awsEndpointUrl ?? null,
+            policyHash: judge.value.policyHash(),
+            // A torn last line was never acknowledged, so nothing ran because of it; record that it was set aside.
+            tornTail: audit.recovery.tornTail === null ? null : { ...audit.recovery.tornTail },
+          },
+        });
+        log.info({ url, cli: cli.value.path, cliVersion: cli.value.version, endpointUrl: config.awsEndpointUrl, dataDir: config.dataDir, store: 'embedded', policyHash: judge.value.policyHash() }, 'broker listening');
+        // One human line for whoever started it; the JSON log above is for machines.
+        appEnv.stderr.write(`aws-guard broker listening on ${url} (AWS CLI ${cli.value.version}, data dir ${config.dataDir})\n`);
+        return { url };
+      },
+      reloadPolicy: async () => {
+        const reloaded = judge.value.reload();
+        if (!reloaded.ok) {
+          log.error({ problems: reloaded.issue.message, policyHash: judge.value.policyHash() }, 'policy reload failed: the previous policy stays in force');
+          return;
+        }
+        await audit.append({ type: 'policy.loaded', actor, data: { policyHash: reloaded.value.hash, source: config.policyFile ?? 'built-in' } });
+        log.info({ policyHash: reloaded.value.hash }, 'policy reloaded');
+      },
+      stop: async (why: string) => {
+        await server.close();
+        await audit.append({ type: 'broker.stopped', actor, data: { why } }).catch((e: unknown) => log.error({ err: (e as Error).message }, 'could not audit broker stop'));
+        await audit.close();
+      },
+    }),
+  );
+};

@@ -1,0 +1,56 @@
+// Where the embedded audit log lives under the data dir, and how readers (verify, tail) read it without
+// holding a whole log in memory. The writer is audit-log.ts; both must agree on AUDIT_FILE_NAME.
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MAX_RECORD_BYTES } from '@aws-guard/shared/audit/audit-record';
+import { readFileTail } from './read-file-tail.js';
+
+export const AUDIT_FILE_NAME = 'audit.jsonl';
+
+export const auditFilePath = (dataDir: string): string => join(dataDir, AUDIT_FILE_NAME);
+
+export type AuditLineReader = Readonly<{
+  /** Every newline-terminated line, in file order, without its newline. */
+  lines: AsyncIterable<string>;
+  /** After `lines` is exhausted: the bytes after the last newline, if any (a torn or unfinished write). */
+  tornTail: () => Readonly<{ bytes: number }> | null;
+}>;
+
+/**
+ * Streams the lines of an audit file. Rejects (on iteration) if the file cannot be read. A line longer than any
+ * record can be is yielded cut at MAX_RECORD_BYTES + 1 bytes (it cannot parse), so memory stays bounded.
+ */
+export function readAuditLines(path: string): AuditLineReader {
+  let rest: Buffer = Buffer.alloc(0);
+  async function* lines(): AsyncGenerator<string> {
+    let skipping = false;
+    for await (const chunk of createReadStream(path)) {
+      let data: Buffer = rest.length === 0 ? (chunk as Buffer) : Buffer.concat([rest, chunk as Buffer]);
+      for (let newline = data.indexOf(0x0a); newline !== -1; newline = data.indexOf(0x0a)) {
+        if (!skipping) yield data.subarray(0, newline).toString('utf8');
+        skipping = false;
+        data = data.subarray(newline + 1);
+      }
+      if (skipping) data = Buffer.alloc(0);
+      else if (data.length > MAX_RECORD_BYTES) {
+        yield data.subarray(0, MAX_RECORD_BYTES + 1).toString('utf8');
+        skipping = true;
+        data = Buffer.alloc(0);
+      }
+      rest = data;
+    }
+  }
+  return { lines: lines(), tornTail: () => (rest.length === 0 ? null : { bytes: rest.length }) };
+}
+
+/** The last `count` complete lines of an audit file, oldest first (a torn last line is left out). */
+export async function readLastLines(path: string, count: number): Promise<string[]> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    return (await readFileTail(fh, size, count)).lines;
+  } finally {
+    await fh.close();
+  }
+}

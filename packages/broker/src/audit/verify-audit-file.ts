@@ -1,0 +1,34 @@
+// Verifies an embedded audit file end to end, streaming: the chain (verifyChain) plus what only a reader of the
+// file can see — a missing or unreadable file, and a last line without its newline.
+import { verifyChain, type ChainIssue } from '@aws-guard/shared/audit/hash-chain';
+import { readAuditLines } from './audit-files.js';
+
+/** verifyChain's codes, plus the file-level ones (docs/audit-format.md "Verifying"). */
+export type AuditFileIssueCode = ChainIssue['code'] | 'AUDIT_TORN_TAIL' | 'AUDIT_LOG_MISSING' | 'AUDIT_LOG_UNREADABLE';
+export type AuditFileIssue = Omit<ChainIssue, 'code'> & Readonly<{ code: AuditFileIssueCode }>;
+
+export type AuditFileVerdict =
+  | Readonly<{ ok: true; count: number; lastSeq: number; lastHash: string }>
+  | Readonly<{ ok: false; issue: AuditFileIssue }>;
+
+/**
+ * A torn last line fails verification: it is not part of the chain, and the broker sets it aside on its next
+ * start. Run against a log a broker is writing, a batch caught mid-write shows as torn; verify again.
+ */
+export async function verifyAuditFile(path: string): Promise<AuditFileVerdict> {
+  const reader = readAuditLines(path);
+  let verdict;
+  try {
+    verdict = await verifyChain(reader.lines);
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    return fileIssue(missing ? 'AUDIT_LOG_MISSING' : 'AUDIT_LOG_UNREADABLE', 0, `cannot read ${path}: ${(e as Error).message}`);
+  }
+  const torn = reader.tornTail();
+  if (!verdict.ok || torn === null) return verdict;
+  return fileIssue('AUDIT_TORN_TAIL', verdict.count + 1,
+    `the last ${torn.bytes} bytes have no newline: a write was cut short or is still in progress`);
+}
+
+const fileIssue = (code: AuditFileIssueCode, line: number, message: string): AuditFileVerdict =>
+  ({ ok: false, issue: { code, seq: null, line, message } });

@@ -1,0 +1,61 @@
+// Verifies a bearer token at the HTTP upgrade and maps it to an Identity; every failure is a value with
+// a stable code the shim can show in one line.
+import { errors, jwtVerify } from 'jose';
+import { fail, ok, type Result } from '@aws-guard/shared/result';
+import { ROLES, type Identity, type Role } from './identity.js';
+import { TOKEN_ALG, TOKEN_AUDIENCE, TOKEN_ISSUER, type TokenKeys } from './token-keys.js';
+
+export type AuthCode =
+  | 'AUTH_TOKEN_MISSING'
+  | 'AUTH_TOKEN_MALFORMED'
+  | 'AUTH_TOKEN_EXPIRED'
+  | 'AUTH_TOKEN_INVALID'
+  | 'AUTH_TOKEN_CLAIMS'
+  | 'AUTH_WRONG_ROLE';
+
+// The scheme is case-insensitive (RFC 7235); the token is a JWT's base64url segments.
+const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/i;
+
+export const bearerToken = (header: string | undefined): Result<string, AuthCode> => {
+  if (header === undefined || header === '') return fail('AUTH_TOKEN_MISSING', 'no bearer token: set AWS_GUARD_TOKEN or AWS_GUARD_TOKEN_FILE');
+  const match = BEARER.exec(header.trim());
+  return match?.[1] ? ok(match[1]) : fail('AUTH_TOKEN_MALFORMED', 'the Authorization header is not "Bearer <token>"');
+};
+
+const explain = (e: unknown): Result<never, AuthCode> => {
+  if (e instanceof errors.JWTExpired) return fail('AUTH_TOKEN_EXPIRED', 'the token has expired: issue a new one with `aws-guard token issue`');
+  if (e instanceof errors.JWTClaimValidationFailed) return fail('AUTH_TOKEN_CLAIMS', `the token was not issued for this broker (${e.claim} ${e.reason})`);
+  if (e instanceof errors.JWSSignatureVerificationFailed) return fail('AUTH_TOKEN_INVALID', 'the token signature does not verify with this broker\'s key');
+  if (e instanceof errors.JOSEAlgNotAllowed) return fail('AUTH_TOKEN_INVALID', 'the token uses an algorithm this broker does not accept');
+  if (e instanceof errors.JOSEError) return fail('AUTH_TOKEN_MALFORMED', `the token is not a valid JWT (${e.code})`);
+  throw e;
+};
+
+export const verifyToken = async (
+  keys: TokenKeys,
+  token: string,
+  allowedRoles: readonly Role[],
+  now: () => Date = () => new Date(),
+): Promise<Result<Identity, AuthCode>> => {
+  let payload;
+  try {
+    ({ payload } = await jwtVerify(token, keys.publicKey, {
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
+      algorithms: [TOKEN_ALG],
+      requiredClaims: ['sub', 'exp', 'jti'],
+      currentDate: now(),
+    }));
+  } catch (e) {
+    return explain(e);
+  }
+  const { sub, jti, exp, role, human, sid } = payload;
+  const named = (v: unknown): v is string => typeof v === 'string' && v !== '';
+  if (!named(sub) || !named(jti) || !named(human) || !named(sid) || !named(role) || !(ROLES as readonly string[]).includes(role))
+    return fail('AUTH_TOKEN_CLAIMS', 'the token lacks the agent, role, human, session or id claims of an aws-guard token');
+  if (!allowedRoles.includes(role as Role))
+    return fail('AUTH_WRONG_ROLE', `a token with role "${role}" cannot be used here (needs ${allowedRoles.join(' or ')})`);
+  return ok(
+    Object.freeze({ agent: sub, human, role: role as Role, sessionId: sid, tokenId: jti, expiresAt: new Date(exp! * 1000) }),
+  );
+};

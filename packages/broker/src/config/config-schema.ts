@@ -1,0 +1,65 @@
+// The broker's configuration: one schema for the YAML file, env and flags, validated once and frozen.
+import { z } from 'zod';
+
+const LISTEN = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+const isListenAddress = (value: string): boolean => {
+  const port = LISTEN.exec(value)?.[2];
+  return port !== undefined && Number(port) <= 65535;
+};
+
+/** Settings as the operator writes them (file keys; env and flags map onto the same keys). */
+export const brokerConfigInputSchema = z.strictObject({
+  listen: z.string().refine(isListenAddress, 'must be HOST:PORT with a port of 0-65535, e.g. 127.0.0.1:8750'),
+  dataDir: z.string().min(1),
+  awsCli: z.string().min(1).optional(),
+  awsEndpointUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1').optional(),
+  policy: z.string().min(1).optional(),
+  exec: z
+    .strictObject({
+      timeout: z.string().optional(),
+      maxOutputBytes: z.number().int().positive().optional(),
+      killGrace: z.string().optional(),
+    })
+    .optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+});
+
+export type BrokerConfigInput = z.infer<typeof brokerConfigInputSchema>;
+
+/** The resolved, frozen configuration every component receives. */
+export type BrokerConfig = Readonly<{
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Absolute path of the real AWS CLI, or undefined to search PATH at start. */
+  awsCli: string | undefined;
+  /** The operator's trusted endpoint (a local emulator); agents can never set one. */
+  awsEndpointUrl: string | undefined;
+  /** Region written into the CLI's config when the agent sends none. */
+  region: string | undefined;
+  policyFile: string | undefined;
+  exec: Readonly<{ timeoutMs: number; maxOutputBytes: number; killGraceMs: number }>;
+  logLevel: string;
+  /** Where each setting came from, for `doctor` and the start-up log. */
+  sources: Readonly<Record<string, 'default' | 'file' | 'env' | 'flag'>>;
+}>;
+
+export const CONFIG_DEFAULTS = Object.freeze({
+  listen: '127.0.0.1:8750',
+  dataDir: '.aws-guard',
+  exec: Object.freeze({ timeout: '15m', maxOutputBytes: 4 * 1024 * 1024 * 1024, killGrace: '2s' }),
+  logLevel: 'info',
+});
+
+/** Env variables the broker reads, and the config key each sets. */
+export const CONFIG_ENV = Object.freeze({
+  AWS_GUARD_LISTEN: 'listen',
+  AWS_GUARD_DATA_DIR: 'dataDir',
+  AWS_GUARD_AWS_CLI: 'awsCli',
+  AWS_GUARD_AWS_ENDPOINT_URL: 'awsEndpointUrl',
+  AWS_GUARD_REGION: 'region',
+  AWS_GUARD_POLICY: 'policy',
+  AWS_GUARD_EXEC_TIMEOUT: 'exec.timeout',
+  AWS_GUARD_LOG_LEVEL: 'logLevel',
+} as const);

@@ -1,0 +1,113 @@
+// Reads the config file, env and flags once, reports every problem together, returns a frozen config.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { fail, failAll, ok, type Result } from '@aws-guard/shared/result';
+import { parseDuration } from '@aws-guard/shared/duration';
+import { CONFIG_DEFAULTS, CONFIG_ENV, brokerConfigInputSchema, type BrokerConfig } from './config-schema.js';
+
+export type ConfigSources = Readonly<{
+  /** Flag values by config key (`listen`, `dataDir`, `exec.timeout`, …); undefined = not given. */
+  flags: Readonly<Record<string, string | undefined>>;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Path of the YAML file, from --config or AWS_GUARD_CONFIG. */
+  configFile: string | undefined;
+  cwd: string;
+}>;
+
+type Layer = 'default' | 'file' | 'env' | 'flag';
+
+const setPath = (target: Record<string, unknown>, key: string, value: unknown): void => {
+  const [head, tail] = key.split('.', 2) as [string, string | undefined];
+  if (tail === undefined) target[head] = value;
+  else setPath((target[head] ??= {}) as Record<string, unknown>, tail, value);
+};
+
+const readConfigFile = (path: string): Result<Record<string, unknown>, 'CONFIG_FILE'> => {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return fail('CONFIG_FILE', `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  try {
+    const doc: unknown = parseYaml(text);
+    if (doc === null || doc === undefined) return ok({});
+    if (typeof doc !== 'object' || Array.isArray(doc)) return fail('CONFIG_FILE', `${path}: must be a YAML mapping`);
+    return ok(doc as Record<string, unknown>);
+  } catch (e) {
+    return fail('CONFIG_FILE', `${path}: invalid YAML (${(e as Error).message.split('\n')[0]})`);
+  }
+};
+
+export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, 'CONFIG_INVALID'> => {
+  const problems: string[] = [];
+  const input: Record<string, unknown> = structuredClone({ ...CONFIG_DEFAULTS, exec: { ...CONFIG_DEFAULTS.exec } });
+  const origin: Record<string, Layer> = {};
+  const apply = (layer: Layer, key: string, value: unknown) => {
+    setPath(input, key, value);
+    origin[key] = layer;
+  };
+
+  const configPath = sources.configFile ?? sources.env['AWS_GUARD_CONFIG'];
+  if (configPath !== undefined) {
+    const file = readConfigFile(resolve(sources.cwd, configPath));
+    if (!file.ok) problems.push(file.issue.message);
+    else
+      for (const [key, value] of Object.entries(file.value)) {
+        if (key === 'exec' && value && typeof value === 'object' && !Array.isArray(value))
+          for (const [k, v] of Object.entries(value)) apply('file', `exec.${k}`, v);
+        else apply('file', key, value);
+      }
+  }
+  for (const [name, key] of Object.entries(CONFIG_ENV)) {
+    const value = sources.env[name];
+    if (value !== undefined && value !== '') apply('env', key, value);
+  }
+  for (const [key, value] of Object.entries(sources.flags)) if (value !== undefined) apply('flag', key, value);
+
+  const checked = brokerConfigInputSchema.safeParse(input);
+  if (!checked.success)
+    for (const issue of checked.error.issues) problems.push(`${issue.path.map(String).join('.') || '(config)'}: ${issue.message}`);
+
+  // Durations are checked beside the schema so that every problem is reported in one go.
+  const exec = input['exec'];
+  const durationOf = (key: 'timeout' | 'killGrace') => {
+    const value = exec !== null && typeof exec === 'object' ? (exec as Record<string, unknown>)[key] : undefined;
+    if (typeof value !== 'string') return undefined;
+    const parsed = parseDuration(value);
+    if (!parsed.ok) problems.push(`exec.${key}: ${parsed.issue.message}`);
+    return parsed.ok ? parsed.value : undefined;
+  };
+  const timeoutMs = durationOf('timeout');
+  const killGraceMs = durationOf('killGrace');
+
+  if (problems.length > 0 || !checked.success || timeoutMs === undefined || killGraceMs === undefined) {
+    return failAll('CONFIG_INVALID', `invalid broker configuration:\n  ${problems.join('\n  ')}`, problems);
+  }
+  const cfg = checked.data;
+  const portAt = cfg.listen.lastIndexOf(':');
+  const port = Number(cfg.listen.slice(portAt + 1));
+  const sourcesByKey: Record<string, Layer> = {};
+  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'exec.timeout', 'logLevel'])
+    sourcesByKey[key] = origin[key] ?? 'default';
+
+  return ok(
+    Object.freeze({
+      host: cfg.listen.slice(0, portAt).replace(/^\[|\]$/g, ''),
+      port,
+      dataDir: resolve(sources.cwd, cfg.dataDir),
+      awsCli: cfg.awsCli === undefined ? undefined : resolve(sources.cwd, cfg.awsCli),
+      awsEndpointUrl: cfg.awsEndpointUrl,
+      region: cfg.region,
+      policyFile: cfg.policy === undefined ? undefined : resolve(sources.cwd, cfg.policy),
+      exec: Object.freeze({
+        timeoutMs,
+        maxOutputBytes: cfg.exec?.maxOutputBytes ?? CONFIG_DEFAULTS.exec.maxOutputBytes,
+        killGraceMs,
+      }),
+      logLevel: cfg.logLevel ?? CONFIG_DEFAULTS.logLevel,
+      sources: Object.freeze(sourcesByKey),
+    }),
+  );
+};

@@ -1,0 +1,25 @@
+// A fresh directory per request: `home/` is the CLI's HOME and cwd, `etc/` holds the broker-owned
+// config and an empty credentials file. Removed when the command ends.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sandboxConfigText, type SandboxPaths } from './sandbox-env.js';
+
+export type Sandbox = SandboxPaths & Readonly<{ remove: () => Promise<void> }>;
+
+export const createSandbox = async (region: string | undefined, parent: string = tmpdir()): Promise<Sandbox> => {
+  const root = await mkdtemp(join(parent, 'aws-guard-req-'));
+  const paths = {
+    root,
+    home: join(root, 'home'),
+    tmp: join(root, 'tmp'),
+    configFile: join(root, 'etc', 'config'),
+    credentialsFile: join(root, 'etc', 'credentials'),
+  };
+  await Promise.all([mkdir(paths.home, { mode: 0o700 }), mkdir(paths.tmp, { mode: 0o700 }), mkdir(join(root, 'etc'), { mode: 0o700 })]);
+  await Promise.all([
+    writeFile(paths.configFile, sandboxConfigText(region), { mode: 0o600 }),
+    writeFile(paths.credentialsFile, '', { mode: 0o600 }),
+  ]);
+  return Object.freeze({ ...paths, remove: () => rm(root, { recursive: true, force: true }) });
+};

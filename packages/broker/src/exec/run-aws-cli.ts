@@ -1,0 +1,144 @@
+// Runs the real AWS CLI once: absolute path, argv array (no shell), its own process group, a time and
+// output limit, and output pushed to a sink that may apply backpressure. Failures are outcomes, not throws.
+import { spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { constants } from 'node:os';
+
+export type OutputStream = 'stdout' | 'stderr';
+/** Receives output in order, one call at a time per stream; a returned promise holds that stream until it settles. */
+export type OutputSink = (stream: OutputStream, chunk: Buffer) => void | Promise<void>;
+
+export type ExecRequest = Readonly<{
+  cliPath: string;
+  args: readonly string[];
+  env: Readonly<Record<string, string>>;
+  cwd: string;
+  readsStdin: boolean;
+  timeoutMs: number;
+  maxOutputBytes: number;
+  killGraceMs: number;
+}>;
+
+export type StopReason = 'timeout' | 'output-limit' | 'cancelled';
+export type ExecOutcome = Readonly<{
+  exitCode: number;
+  reason: 'exited' | 'killed' | 'spawn-failed' | StopReason;
+  signal: string | undefined;
+  durationMs: number;
+  stdoutBytes: number;
+  stderrBytes: number;
+  /** Why the CLI could not be started (spawn-failed only). */
+  error?: string;
+}>;
+
+export type RunningCli = Readonly<{
+  pid: number | undefined;
+  /** The CLI's stdin when the command reads it, else null. */
+  stdin: Writable | null;
+  /** Stops the whole process group (SIGTERM, then SIGKILL after the grace period). */
+  stop: (reason: StopReason) => void;
+  done: Promise<ExecOutcome>;
+}>;
+
+const killGroup = (pid: number | undefined, signal: NodeJS.Signals): void => {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch (e) {
+    // ESRCH: the group is already gone, which is what we wanted.
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+  }
+};
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+export const runAwsCli = (req: ExecRequest, sink: OutputSink): RunningCli => {
+  const started = performance.now();
+  const child = spawn(req.cliPath, [...req.args], {
+    cwd: req.cwd,
+    env: { ...req.env },
+    stdio: [req.readsStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    detached: true, // own process group, so a stop kills everything the CLI started
+    shell: false,
+  });
+  const bytes = { stdout: 0, stderr: 0 };
+  let stopReason: StopReason | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+  let onStop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (onStop = resolve));
+
+  const stop = (reason: StopReason) => {
+    if (stopReason !== undefined) return;
+    stopReason = reason;
+    onStop();
+    killGroup(child.pid, 'SIGTERM');
+    graceTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), req.killGraceMs);
+    graceTimer.unref();
+  };
+  const timer = setTimeout(() => stop('timeout'), req.timeoutMs);
+  timer.unref();
+
+  // Chunks go to the sink strictly one after another per stream. The stream is paused while the sink is busy,
+  // but Node may resume it behind our back (when the child exits), so chunks are chained, never overlapped.
+  const pump = (name: OutputStream, stream: Readable): Promise<void> => {
+    let chain: Promise<void> = Promise.resolve();
+    let busy = 0;
+    let discarding = false;
+    stream.on('data', (chunk: Buffer) => {
+      bytes[name] += chunk.length;
+      if (discarding) return;
+      if (bytes.stdout + bytes.stderr > req.maxOutputBytes) {
+        discarding = true;
+        return stop('output-limit');
+      }
+      busy++;
+      stream.pause();
+      chain = chain
+        .then(() => sink(name, chunk))
+        .then(
+          () => {
+            if (--busy === 0) stream.resume();
+          },
+          () => {
+            // The receiver is gone: stop the CLI and close our end of its pipe, so its writes fail too.
+            discarding = true;
+            stop('cancelled');
+            stream.destroy();
+          },
+        );
+    });
+    const ended = new Promise<void>((resolve) => {
+      stream.once('close', resolve);
+      stream.once('error', () => resolve());
+    });
+    return ended.then(() => chain);
+  };
+  const drained = Promise.all([pump('stdout', child.stdout!), pump('stderr', child.stderr!)]);
+  // EPIPE when the CLI exits before reading all of stdin is expected; the exit code tells the story.
+  child.stdin?.on('error', () => undefined);
+
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: string }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', (e: NodeJS.ErrnoException) => resolve({ code: null, signal: null, error: `${req.cliPath}: ${e.code ?? e.message}` }));
+  });
+
+  const done = (async (): Promise<ExecOutcome> => {
+    const exit = await exited;
+    // Whatever the CLI left running in its group goes with it, so that its pipes close and output ends.
+    killGroup(child.pid, 'SIGKILL');
+    // A receiver that stopped reading must not hold the outcome hostage once the command was stopped.
+    await Promise.race([drained, stopped.then(() => delay(req.killGraceMs))]);
+    clearTimeout(timer);
+    if (graceTimer !== undefined) clearTimeout(graceTimer);
+    const durationMs = Math.round(performance.now() - started);
+    if (exit.error !== undefined)
+      return Object.freeze({ exitCode: 255, reason: 'spawn-failed', signal: undefined, durationMs, stdoutBytes: 0, stderrBytes: 0, error: exit.error });
+    const signal = exit.signal ?? undefined;
+    const signo = signal === undefined ? undefined : constants.signals[signal];
+    const exitCode = exit.code ?? (signo === undefined ? 255 : 128 + signo);
+    const reason = stopReason ?? (signal === undefined ? 'exited' : 'killed');
+    return Object.freeze({ exitCode, reason, signal, durationMs, stdoutBytes: bytes.stdout, stderrBytes: bytes.stderr });
+  })();
+
+  return Object.freeze({ pid: child.pid, stdin: req.readsStdin ? child.stdin : null, stop, done });
+};

@@ -1,0 +1,61 @@
+// Everything that turns argv into a decision, bound once at start: the AWS model, the parser, the policy
+// (reloadable as a whole), and the interim local-file rules. Pure given its inputs; no I/O per command.
+import { analyzeCommand } from '@aws-guard/shared/command/analyze-command';
+import type { AwsCommand } from '@aws-guard/shared/command/aws-command';
+import { createModelStore } from '@aws-guard/shared/aws-model/model-store';
+import { fail, ok, type Result } from '@aws-guard/shared/result';
+import type { CommandRun } from '@aws-guard/shared/protocol/messages';
+import { loadPolicy } from '../policy/load-policy.js';
+import { loadDefaultPolicy } from '../policy/default-policy.js';
+import { evaluatePolicy } from '../policy/evaluate-policy.js';
+import type { Policy } from '../policy/policy.js';
+import type { Identity } from '../auth/identity.js';
+import type { AnalyzeOutcome } from './run-command.js';
+import type { Decision } from './refusal.js';
+import { checkLocalFiles } from './check-local-files.js';
+
+export type CommandJudge = Readonly<{
+  analyze: (argv: readonly string[], env: CommandRun['env']) => AnalyzeOutcome;
+  decide: (cmd: AwsCommand, identity: Identity) => Decision;
+  policyHash: () => string;
+  /** Loads the policy again; a bad new policy leaves the old one in force. */
+  reload: () => Result<{ hash: string }, string>;
+}>;
+
+export type JudgeOptions = Readonly<{ policyFile: string | undefined; cliMajor: number; modelDir: string; defaultRegion: string | undefined }>;
+
+const readPolicy = (file: string | undefined) => (file === undefined ? loadDefaultPolicy() : loadPolicy(file));
+
+export const createCommandJudge = (opts: JudgeOptions): Result<CommandJudge, string> => {
+  const first = readPolicy(opts.policyFile);
+  if (!first.ok) return first;
+  let policy: Policy = first.value;
+  const model = createModelStore(opts.modelDir);
+  const cliMajor = opts.cliMajor === 2 ? 2 : 1;
+  const usageExit = cliMajor === 2 ? 252 : 255;
+
+  return ok(
+    Object.freeze({
+      analyze: (argv: readonly string[], env: CommandRun['env']): AnalyzeOutcome => {
+        const result = analyzeCommand(argv, { model, env, cliMajor });
+        if (result.ok) return result;
+        const issue = result.issue as { code: string; message: string; exitCode?: number };
+        return { ok: false, issue: { code: issue.code, message: issue.message, exitCode: issue.exitCode ?? usageExit } };
+      },
+      decide: (cmd: AwsCommand, identity: Identity): Decision => {
+        const decision = evaluatePolicy(policy, cmd, { agent: identity.agent, human: identity.human, groups: [], role: identity.role, sessionId: identity.sessionId }, opts.defaultRegion === undefined ? {} : { defaultRegion: opts.defaultRegion });
+        // Refusals that no policy can lift come first: forbidden uses, then local files the broker cannot honour.
+        const files = cmd.forbidden.length > 0 ? undefined : checkLocalFiles(cmd);
+        if (files !== undefined) return { effect: 'deny', rule: `files:${files.code}`, reasons: [files.reason], policyHash: decision.policyHash, code: files.code };
+        return { effect: decision.decision, rule: decision.rule, reasons: decision.reasons, policyHash: decision.policyHash };
+      },
+      policyHash: () => policy.hash,
+      reload: () => {
+        const next = readPolicy(opts.policyFile);
+        if (!next.ok) return fail(next.issue.code, next.issue.details?.join('; ') ?? next.issue.message);
+        policy = next.value;
+        return ok({ hash: policy.hash });
+      },
+    }),
+  );
+};

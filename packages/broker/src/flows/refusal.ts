@@ -1,0 +1,27 @@
+// Turns a decision that is not `allow` into what the agent reads: a stable code, one clear reason, and
+// whether it is shown as an AWS AccessDenied error or as an aws-guard message (local-only commands).
+import type { AwsCommand } from '@aws-guard/shared/command/aws-command';
+
+export type Decision = Readonly<{
+  effect: 'allow' | 'deny' | 'approve';
+  /** The deciding rule: a policy rule id, `default:<risk>` or `forbidden:<code>`. */
+  rule: string;
+  reasons: readonly string[];
+  policyHash?: string;
+  /** A stable code for refusals that are not policy decisions (FILE_PATH_UNSAFE, …). */
+  code?: string;
+}>;
+
+export type Refusal = Readonly<{ code: string; reason: string; awsStyle: boolean }>;
+
+export const describeRefusal = (cmd: AwsCommand, decision: Decision): Refusal => {
+  const forbidden = cmd.forbidden[0];
+  if (forbidden !== undefined) {
+    const what = forbidden.resolved !== undefined && forbidden.resolved !== forbidden.arg ? `${forbidden.arg} (${forbidden.resolved})` : forbidden.arg;
+    return { code: forbidden.code, reason: `${what}: ${forbidden.reason}`, awsStyle: forbidden.code !== 'LOCAL_ONLY_COMMAND' };
+  }
+  const reason = decision.reasons.join('; ') || 'not allowed by policy';
+  if (decision.code !== undefined) return { code: decision.code, reason, awsStyle: true };
+  if (decision.effect === 'approve') return { code: 'APPROVAL_REQUIRED', reason: `approval required: ${reason}`, awsStyle: true };
+  return { code: 'POLICY_DENIED', reason, awsStyle: true };
+};

@@ -1,0 +1,37 @@
+// Cross-field checks that a schema cannot express: unique rule ids, a selector on every rule, approval settings
+// only on approve rules, durations that parse. Reads the raw document defensively so that its problems are
+// reported together with the schema's, whatever else is wrong.
+import { parseDuration } from '@aws-guard/shared/duration';
+
+const SELECTORS = ['actions', 'commands', 'risks'] as const;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export type PolicyProblem = Readonly<{ path: readonly (string | number)[]; message: string }>;
+
+/** Problems with the path of the offending node, in the form load-policy uses for schema issues too. */
+export const checkPolicyRules = (doc: unknown): PolicyProblem[] => {
+  if (!isRecord(doc) || !Array.isArray(doc['rules'])) return [];
+  const problems: PolicyProblem[] = [];
+  const firstIndexById = new Map<string, number>();
+  doc['rules'].forEach((rule: unknown, index) => {
+    if (!isRecord(rule)) return;
+    const at = ['rules', index] as const;
+    const id = rule['id'];
+    if (typeof id === 'string') {
+      const first = firstIndexById.get(id);
+      if (first !== undefined) problems.push({ path: [...at, 'id'], message: `duplicate rule id "${id}" (first used by rules.${first})` });
+      else firstIndexById.set(id, index);
+    }
+    if (!SELECTORS.some((key) => rule[key] !== undefined))
+      problems.push({ path: at, message: `needs at least one of ${SELECTORS.join(', ')} (actions: ['*'] matches every command)` });
+    if (rule['approval'] !== undefined && rule['effect'] !== 'approve')
+      problems.push({ path: [...at, 'approval'], message: 'only a rule with effect approve takes approval settings' });
+    const approval = rule['approval'];
+    if (isRecord(approval) && typeof approval['expires'] === 'string') {
+      const expires = parseDuration(approval['expires']);
+      if (!expires.ok && /^\d+(ms|s|m|h|d)$/.test(approval['expires'])) problems.push({ path: [...at, 'approval', 'expires'], message: expires.issue.message });
+    }
+  });
+  return problems;
+};

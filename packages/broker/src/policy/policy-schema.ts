@@ -1,0 +1,82 @@
+// The policy file's shape, as one zod schema: load-policy validates with it and the JSON Schema for editors
+// (docs/policy.schema.json, scripts/generate-policy-schema.mjs) is generated from it. Cross-field rules live in
+// check-policy-rules.ts because zod skips refinements once a field is wrong, and we report every problem at once.
+import { z } from 'zod';
+import { RISKS, type Risk } from '@aws-guard/shared/command/aws-command';
+
+export const EFFECTS = ['allow', 'deny', 'approve'] as const;
+export type Effect = (typeof EFFECTS)[number];
+
+/** Risk classes a policy can decide; `forbidden` is always denied and cannot be configured. */
+export const DECIDABLE_RISKS = RISKS.filter((r): r is Exclude<Risk, 'forbidden'> => r !== 'forbidden');
+export type DecidableRisk = Exclude<Risk, 'forbidden'>;
+
+const effectSchema = z.enum(EFFECTS);
+const glob = z.string().min(1).max(256);
+const globs = (what: string) => z.array(glob).min(1).describe(`${what} globs (\`*\` any run of characters, \`?\` one character); any may match`);
+const actionGlob = z
+  .string()
+  .regex(/^(\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+)$/, "must be an IAM action glob such as 's3:Delete*', 'iam:*' or '*'");
+
+export const approvalSchema = z
+  .strictObject({
+    approvers: z.number().int().min(1).max(10).optional().describe('distinct approvers needed (default 1)'),
+    group: z.string().min(1).max(128).optional().describe('only members of this group may approve'),
+    expires: z
+      .string()
+      .regex(/^\d+(ms|s|m|h|d)$/, "must be a duration such as '15m', '2h' or '1d'")
+      .optional()
+      .describe('how long a granted approval stays usable'),
+  })
+  .describe('who must approve, for effect approve');
+
+export const policyRuleSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'must be 1-100 letters, digits, ".", "_", ":" or "-", starting with a letter or digit')
+      .describe('stable id, recorded with every decision this rule makes'),
+    effect: effectSchema.describe('deny beats approve beats allow'),
+    message: z.string().min(1).max(500).optional().describe('shown to the agent and the approver'),
+    actions: z.array(actionGlob).min(1).optional().describe("IAM action globs ('iam:Detach*', 's3:*', '*'), case-insensitive"),
+    commands: globs('CLI command').optional().describe("CLI command globs as '<service> <operation>' ('s3 rb', 'eks get-token')"),
+    risks: z.array(z.enum(DECIDABLE_RISKS)).min(1).optional().describe('risk classes the rule applies to'),
+    agents: globs('agent name').optional(),
+    humans: globs('human').optional(),
+    groups: globs('group').optional().describe("group globs; any of the caller's groups may match"),
+    roles: globs('token role').optional(),
+    regions: globs('region').optional(),
+    accounts: globs('account id').optional(),
+    params: z
+      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be a parameter name such as Bucket or db-instance-identifier'), z.union([glob, z.array(glob).min(1)]))
+      .optional()
+      .describe('parameter value globs by CLI option name (bucket) or API member name (Bucket); every key must match'),
+    approval: approvalSchema.optional(),
+  })
+  .describe('one rule: every selector given must match');
+
+export const policySchema = z
+  .strictObject({
+    version: z.literal(1).describe('policy format version'),
+    defaults: z
+      .strictObject({
+        read: effectSchema.optional(),
+        write: effectSchema.optional(),
+        destructive: effectSchema.optional(),
+        privilege: effectSchema.optional(),
+        secret_read: effectSchema.optional(),
+      } satisfies Record<DecidableRisk, unknown>)
+      .optional()
+      .describe('the effect when no rule matches, by risk class (forbidden is always deny)'),
+    rules: z.array(policyRuleSchema).describe('evaluated together: deny > approve > allow'),
+  })
+  .meta({ title: 'aws-guard policy', description: 'Which aws commands agents may run, need approval for, or may not run. See docs/policy.md.' });
+
+export type PolicyInput = z.infer<typeof policySchema>;
+export type PolicyRuleInput = z.infer<typeof policyRuleSchema>;
+
+/** The JSON Schema for editors, from the same source as validation. */
+export const policyJsonSchema = (): Record<string, unknown> => z.toJSONSchema(policySchema, { target: 'draft-2020-12' });
+
+/** docs/policy.schema.json exactly as scripts/generate-policy-schema.mjs writes it. */
+export const renderPolicyJsonSchema = (): string => `${JSON.stringify(policyJsonSchema(), null, 2)}\n`;

@@ -1,0 +1,53 @@
+// The validated, normalised, frozen policy that evaluatePolicy receives, and the built-in defaults of DESIGN §5.
+import type { DecidableRisk, Effect } from './policy-schema.js';
+
+export type Approval = Readonly<{
+  /** Distinct approvers needed; never the requesting agent nor the human it acts for. */
+  approvers: number;
+  /** Only members of this group may approve. */
+  group?: string;
+  /** How long a granted approval stays usable (`15m`); unset = the approval store's own limit. */
+  expires?: string;
+}>;
+
+export type PolicyRule = Readonly<{
+  id: string;
+  effect: Effect;
+  message?: string;
+  actions?: readonly string[];
+  commands?: readonly string[];
+  risks?: readonly DecidableRisk[];
+  agents?: readonly string[];
+  humans?: readonly string[];
+  groups?: readonly string[];
+  roles?: readonly string[];
+  regions?: readonly string[];
+  accounts?: readonly string[];
+  /** Value globs by parameter name as written in the file; a single glob is normalised to a list. */
+  params?: Readonly<Record<string, readonly string[]>>;
+  /** Present exactly when effect is approve (filled with defaults where the file gives none). */
+  approval?: Approval;
+}>;
+
+export type Policy = Readonly<{
+  version: 1;
+  rules: readonly PolicyRule[];
+  /** The effect when no rule matches, for every decidable risk class (file values over BUILTIN_DEFAULTS). */
+  defaults: Readonly<Record<DecidableRisk, Effect>>;
+  /** sha256 (hex) of the policy file's bytes: recorded with every decision. */
+  hash: string;
+  /** Where the policy came from (a path, or `built-in default`), for messages. */
+  source: string;
+}>;
+
+/** DESIGN §5: read and write allow; destructive, privilege and secret_read approve; forbidden is always deny. */
+export const BUILTIN_DEFAULTS: Readonly<Record<DecidableRisk, Effect>> = Object.freeze({
+  read: 'allow',
+  write: 'allow',
+  destructive: 'approve',
+  privilege: 'approve',
+  secret_read: 'approve',
+});
+
+/** What an approve decision asks for when its rule (or a default) says nothing more. */
+export const DEFAULT_APPROVAL: Approval = Object.freeze({ approvers: 1 });

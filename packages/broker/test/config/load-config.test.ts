@@ -1,0 +1,180 @@
+import t, { type Test } from 'tap';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadBrokerConfig, type ConfigSources } from '@aws-guard/broker/config/load-config';
+import type { BrokerConfig } from '@aws-guard/broker/config/config-schema';
+
+type Layers = { flags?: Record<string, string | undefined>; env?: Record<string, string | undefined>; file?: string };
+
+/** Loads with an optional YAML file written into a fresh directory (the cwd). */
+const load = (t: Test, p: Layers = {}) => {
+  const cwd = t.testdir();
+  if (p.file !== undefined) writeFileSync(join(cwd, 'aws-guard.yaml'), p.file);
+  const sources: ConfigSources = { flags: p.flags ?? {}, env: p.env ?? {}, configFile: p.file === undefined ? undefined : 'aws-guard.yaml', cwd };
+  return { cwd, result: loadBrokerConfig(sources) };
+};
+const value = (t: Test, p: Layers = {}): BrokerConfig => {
+  const { result } = load(t, p);
+  if (!result.ok) throw new Error(`expected a valid config, got ${result.issue.message}`);
+  return result.value;
+};
+const problems = (t: Test, p: Layers): readonly string[] => {
+  const { result } = load(t, p);
+  return result.ok ? [] : (result.issue.details ?? []);
+};
+
+t.test('with nothing given the broker listens on loopback and every source is the default', async (t) => {
+  const { cwd, result } = load(t);
+  t.ok(result.ok);
+  if (!result.ok) return;
+  const c = result.value;
+  t.equal(c.host, '127.0.0.1', 'never exposed beyond this host unless asked');
+  t.ok(c.port > 0 && c.port <= 65535);
+  t.equal(c.dataDir, join(cwd, '.aws-guard'), 'the data dir is resolved against the cwd');
+  t.same([c.awsCli, c.awsEndpointUrl, c.region, c.policyFile], [undefined, undefined, undefined, undefined]);
+  t.equal(c.exec.timeoutMs, 15 * 60_000, 'DESIGN: the CLI is stopped after 15m by default');
+  t.ok(c.exec.killGraceMs > 0 && c.exec.maxOutputBytes > 0);
+  t.ok(Object.values(c.sources).every((s) => s === 'default'));
+});
+
+// [layers present, the value that must win, the source it must report]
+const precedence: Array<[string, Layers, string, string]> = [
+  ['the file alone', { file: 'listen: 127.0.0.1:1001\n' }, '1001', 'file'],
+  ['env over the file', { file: 'listen: 127.0.0.1:1001\n', env: { AWS_GUARD_LISTEN: '127.0.0.1:1002' } }, '1002', 'env'],
+  ['a flag over env and file', { file: 'listen: 127.0.0.1:1001\n', env: { AWS_GUARD_LISTEN: '127.0.0.1:1002' }, flags: { listen: '127.0.0.1:1003' } }, '1003', 'flag'],
+  ['a flag over the file', { file: 'listen: 127.0.0.1:1001\n', flags: { listen: '127.0.0.1:1003' } }, '1003', 'flag'],
+  ['an undefined flag does not override env', { env: { AWS_GUARD_LISTEN: '127.0.0.1:1002' }, flags: { listen: undefined } }, '1002', 'env'],
+  ['an empty env value does not override the file', { file: 'listen: 127.0.0.1:1001\n', env: { AWS_GUARD_LISTEN: '' } }, '1001', 'file'],
+];
+
+t.test('precedence is flag > env > file > default, and each setting says where it came from', async (t) => {
+  for (const [name, layers, port, source] of precedence) {
+    const c = value(t, layers);
+    t.equal(String(c.port), port, name);
+    t.equal(c.sources['listen'], source, `${name}: source`);
+  }
+});
+
+t.test('nested exec settings follow the same precedence and keep the other defaults', async (t) => {
+  const file = 'exec:\n  timeout: 5m\n  killGrace: 7s\n  maxOutputBytes: 1024\n';
+  t.equal(value(t, { file }).exec.timeoutMs, 300_000, 'file');
+  t.equal(value(t, { file, env: { AWS_GUARD_EXEC_TIMEOUT: '10m' } }).exec.timeoutMs, 600_000, 'env');
+  const c = value(t, { file, env: { AWS_GUARD_EXEC_TIMEOUT: '10m' }, flags: { 'exec.timeout': '20m' } });
+  t.equal(c.exec.timeoutMs, 1_200_000, 'flag');
+  t.equal(c.sources['exec.timeout'], 'flag');
+  t.same([c.exec.killGraceMs, c.exec.maxOutputBytes], [7000, 1024], 'other exec keys from the file stay');
+  const partial = value(t, { file: 'exec:\n  timeout: 1h\n' });
+  t.equal(partial.exec.killGraceMs, value(t).exec.killGraceMs, 'a partial exec block keeps the default kill grace');
+});
+
+t.test('every env variable reaches its setting', async (t) => {
+  const c = value(t, {
+    env: {
+      AWS_GUARD_LISTEN: '0.0.0.0:9000', AWS_GUARD_DATA_DIR: '/var/lib/aws-guard', AWS_GUARD_AWS_CLI: '/usr/bin/aws',
+      AWS_GUARD_AWS_ENDPOINT_URL: 'http://127.0.0.1:5000', AWS_GUARD_REGION: 'eu-central-1', AWS_GUARD_POLICY: '/etc/p.yaml',
+      AWS_GUARD_EXEC_TIMEOUT: '90s', AWS_GUARD_LOG_LEVEL: 'debug',
+    },
+  });
+  t.match(c, { host: '0.0.0.0', port: 9000, dataDir: '/var/lib/aws-guard', awsCli: '/usr/bin/aws', awsEndpointUrl: 'http://127.0.0.1:5000',
+    region: 'eu-central-1', policyFile: '/etc/p.yaml', exec: { timeoutMs: 90_000 }, logLevel: 'debug' });
+  t.ok(Object.values(c.sources).every((s) => s === 'env'));
+});
+
+t.test('relative paths are resolved against the cwd, absolute ones kept', async (t) => {
+  const { cwd, result } = load(t, { file: 'dataDir: data\nawsCli: bin/aws\npolicy: ../policy.yaml\n' });
+  t.ok(result.ok);
+  if (result.ok) t.match(result.value, { dataDir: join(cwd, 'data'), awsCli: join(cwd, 'bin/aws'), policyFile: join(cwd, '../policy.yaml') });
+});
+
+t.test('the config file comes from configFile, else from AWS_GUARD_CONFIG', async (t) => {
+  const cwd = t.testdir({ 'a.yaml': 'listen: 127.0.0.1:1111\n', 'b.yaml': 'listen: 127.0.0.1:2222\n' });
+  const fromEnv = loadBrokerConfig({ flags: {}, env: { AWS_GUARD_CONFIG: 'b.yaml' }, configFile: undefined, cwd });
+  const fromFlag = loadBrokerConfig({ flags: {}, env: { AWS_GUARD_CONFIG: 'b.yaml' }, configFile: 'a.yaml', cwd });
+  t.equal(fromEnv.ok && fromEnv.value.port, 2222);
+  t.equal(fromFlag.ok && fromFlag.value.port, 1111);
+});
+
+const listens: Array<[string, string, number]> = [
+  ['127.0.0.1:0', '127.0.0.1', 0],
+  ['[::1]:8750', '::1', 8750],
+  ['[::]:443', '::', 443],
+  ['localhost:65535', 'localhost', 65535],
+  ['broker.internal.example:8750', 'broker.internal.example', 8750],
+];
+
+t.test('listen splits into host and port, IPv6 without brackets', async (t) => {
+  for (const [listen, host, port] of listens) t.match(value(t, { flags: { listen } }), { host, port }, listen);
+});
+
+t.test('listen values that are not HOST:PORT are refused', async (t) => {
+  for (const listen of ['127.0.0.1', ':8750', '127.0.0.1:', '::1:8750', '[::1]', 'http://127.0.0.1:8750', '127.0.0.1:123456', 'host name:80', '127.0.0.1:65536']) {
+    const p = problems(t, { flags: { listen } });
+    t.equal(p.length, 1, listen);
+    t.match(p[0] ?? '', /^listen: /, `${listen}: names the setting`);
+  }
+});
+
+t.test('every problem is reported at once, one line each, naming its setting', async (t) => {
+  const file = 'listen: nowhere\nregion: Mars\nlogLevel: loud\nawsEndpointUrl: file:///etc/passwd\nsurprise: 1\nexec:\n  timeout: soon\n  killGrace: 0s\n  maxOutputBytes: -5\n';
+  const p = problems(t, { file, env: { AWS_GUARD_DATA_DIR: '' } });
+  for (const key of ['listen', 'region', 'logLevel', 'awsEndpointUrl', 'exec.timeout', 'exec.killGrace', 'exec.maxOutputBytes'])
+    t.ok(p.some((line) => line.startsWith(`${key}: `)), `${key} reported`);
+  t.ok(p.some((line) => line.includes('surprise')), 'an unknown key is reported by name');
+  const { result } = load(t, { file });
+  t.ok(!result.ok && result.issue.code === 'CONFIG_INVALID');
+  if (!result.ok) t.ok(p.every((line) => result.issue.message.includes(line)), 'the message lists every line');
+});
+
+t.test('a port out of range is reported together with the other problems', async (t) => {
+  const p = problems(t, { flags: { listen: '127.0.0.1:70000', region: 'Mars' } });
+  t.ok(p.some((line) => line.startsWith('region: ')), 'region reported');
+  t.ok(p.some((line) => line.startsWith('listen: ')), 'listen reported in the same run');
+});
+
+t.test('an unreadable config file is a problem beside the others, not a crash', async (t) => {
+  const cwd = t.testdir();
+  mkdirSync(join(cwd, 'dir.yaml'));
+  const cases: Array<[string, RegExp]> = [['missing.yaml', /missing\.yaml: cannot read \(ENOENT\)/], ['dir.yaml', /dir\.yaml: cannot read \(EISDIR\)/]];
+  for (const [configFile, message] of cases) {
+    const r = loadBrokerConfig({ flags: {}, env: { AWS_GUARD_REGION: 'bad' }, configFile, cwd });
+    t.notOk(r.ok, configFile);
+    if (r.ok) continue;
+    t.match(r.issue.details?.join('\n'), message, `${configFile}: why`);
+    t.match(r.issue.details?.join('\n'), /region: /, `${configFile}: the env problem too`);
+  }
+});
+
+const badFiles: Array<[string, string, RegExp]> = [
+  ['invalid YAML', 'listen: [unclosed\n', /invalid YAML/],
+  ['a YAML list', '- listen\n- dataDir\n', /must be a YAML mapping/],
+  ['a YAML scalar', 'just some text\n', /must be a YAML mapping/],
+  ['a duplicate key', 'listen: 127.0.0.1:1\nlisten: 127.0.0.1:2\n', /aws-guard\.yaml/],
+];
+
+t.test('a file that is not a YAML mapping is refused with its path', async (t) => {
+  for (const [name, file, message] of badFiles) {
+    const p = problems(t, { file });
+    t.equal(p.length, 1, name);
+    t.match(p[0], message, name);
+  }
+});
+
+t.test('an empty file or one holding only comments means defaults', async (t) => {
+  for (const file of ['', '# nothing yet\n']) t.equal(value(t, { file }).port, value(t).port, JSON.stringify(file));
+});
+
+t.test('an exec key that is not a mapping is a problem, not an exception', async (t) => {
+  // `exec:` with no value is YAML null.
+  for (const file of ['exec:\n', 'exec: 5\n', 'exec: [1]\n']) {
+    let p: readonly string[] = [];
+    t.doesNotThrow(() => (p = problems(t, { file })), `${JSON.stringify(file)} does not throw`);
+    t.ok(p.some((line) => line.startsWith('exec')), `${JSON.stringify(file)} is reported`);
+  }
+});
+
+t.test('the result is frozen all the way down', async (t) => {
+  const c = value(t);
+  t.ok(Object.isFrozen(c) && Object.isFrozen(c.exec) && Object.isFrozen(c.sources));
+  t.throws(() => ((c as { port: number }).port = 1));
+  t.throws(() => ((c.exec as { timeoutMs: number }).timeoutMs = 1));
+});

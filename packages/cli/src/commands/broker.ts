@@ -1,0 +1,52 @@
+// `aws-guard broker`: runs the broker. Flags override AWS_GUARD_* env, which overrides the config file.
+import type { RegisterCommand } from './command-context.js';
+
+type BrokerFlags = Readonly<{
+  listen?: string;
+  dataDir?: string;
+  config?: string;
+  awsCli?: string;
+  awsEndpointUrl?: string;
+  region?: string;
+  policy?: string;
+  execTimeout?: string;
+  logLevel?: string;
+}>;
+
+export const registerBroker: RegisterCommand = (program, ctx) => {
+  program
+    .command('broker')
+    .description('run the broker: agents connect to it, it runs the real AWS CLI with its own credentials')
+    .option('--listen <host:port>', 'address to listen on (env AWS_GUARD_LISTEN; default 127.0.0.1:8750)')
+    .option('--data-dir <dir>', 'audit log, signing keys (env AWS_GUARD_DATA_DIR; default ./.aws-guard)')
+    .option('--config <file>', 'YAML config file (env AWS_GUARD_CONFIG)')
+    .option('--aws-cli <path>', 'the real AWS CLI (env AWS_GUARD_AWS_CLI; default: first `aws` on PATH that is not aws-guard)')
+    .option('--aws-endpoint-url <url>', 'trusted endpoint override, e.g. a local emulator (env AWS_GUARD_AWS_ENDPOINT_URL); agents can never set one')
+    .option('--region <region>', 'region when the agent sends none (env AWS_GUARD_REGION)')
+    .option('--policy <file>', 'policy YAML (env AWS_GUARD_POLICY; default: the built-in policy)')
+    .option('--exec-timeout <duration>', 'wall-time limit per command (env AWS_GUARD_EXEC_TIMEOUT; default 15m)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env AWS_GUARD_LOG_LEVEL; default info)')
+    .action(async (flags: BrokerFlags) => {
+      // Loaded only here, so the shim and other commands never pay for the broker's code.
+      const { runBroker } = await import('@aws-guard/broker/main');
+      ctx.setExitCode(
+        await runBroker({
+          flags: {
+            listen: flags.listen,
+            dataDir: flags.dataDir,
+            awsCli: flags.awsCli,
+            awsEndpointUrl: flags.awsEndpointUrl,
+            region: flags.region,
+            policy: flags.policy,
+            'exec.timeout': flags.execTimeout,
+            logLevel: flags.logLevel,
+          },
+          configFile: flags.config,
+          env: ctx.env,
+          cwd: process.cwd(),
+          stderr: ctx.stderr,
+          version: ctx.version,
+        }),
+      );
+    });
+};

@@ -1,0 +1,33 @@
+// `aws-guard shim install DIR`: puts an `aws` symlink to this program into DIR (first on the agent's
+// PATH). It refuses to replace anything that is not already an aws-guard shim: never a real AWS CLI.
+import { lstat, mkdir, readlink, realpath, rm, symlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { UserFacingError } from '@aws-guard/shared/errors';
+import type { CommandContext, RegisterCommand } from './command-context.js';
+
+const exists = async (path: string) => lstat(path).then(() => true, () => false);
+
+export const runShimInstall = async (dir: string, self: string, ctx: CommandContext): Promise<void> => {
+  const target = await realpath(self);
+  const link = join(resolve(dir), 'aws');
+  await mkdir(resolve(dir), { recursive: true });
+  if (await exists(link)) {
+    const stat = await lstat(link);
+    const current = stat.isSymbolicLink() ? await realpath(link).catch(() => readlink(link)) : undefined;
+    if (current !== target)
+      throw new UserFacingError('SHIM_EXISTS', `${link} already exists and is not this aws-guard (${current ?? 'a regular file'}); remove it yourself if you mean to replace it`, 1);
+    await rm(link);
+  }
+  await symlink(target, link);
+  ctx.stdout.write(`installed ${link} -> ${target}\nput ${resolve(dir)} first on the agent's PATH, then set AWS_GUARD_URL and AWS_GUARD_TOKEN\n`);
+};
+
+export const registerShimInstall: RegisterCommand = (program, ctx) => {
+  program
+    .command('shim')
+    .description('the `aws` shim')
+    .command('install')
+    .description('put an `aws` symlink to aws-guard into DIR (refuses to overwrite a real aws CLI)')
+    .argument('<dir>', 'a directory first on the agent\'s PATH')
+    .action((dir: string) => runShimInstall(dir, process.argv[1] ?? '', ctx));
+};

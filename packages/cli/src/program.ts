@@ -1,0 +1,43 @@
+// Builds the `aws-guard` command (commander) from one file per sub-command and runs it.
+import { Command, CommanderError } from 'commander';
+import type { CommandContext, RegisterCommand } from './commands/command-context.js';
+import { registerBroker } from './commands/broker.js';
+import { registerToken } from './commands/token.js';
+import { registerExec } from './commands/exec.js';
+import { registerShimInstall } from './commands/shim-install.js';
+import { registerAudit } from './commands/audit.js';
+import { registerExplain } from './commands/explain.js';
+
+const COMMANDS: readonly RegisterCommand[] = [registerBroker, registerToken, registerExec, registerShimInstall, registerExplain, registerAudit];
+
+export const buildProgram = (ctx: CommandContext): Command => {
+  const program = new Command('aws-guard')
+    .description('A gateway between AI agents and AWS: the agent holds no AWS credentials; the broker parses, decides, runs and audits every aws command.')
+    .version(ctx.version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
+    .addHelpText('after', '\nAs `aws` (a symlink made by `aws-guard shim install DIR`) it is the shim: every aws command goes to the broker\nin AWS_GUARD_URL with the token in AWS_GUARD_TOKEN or AWS_GUARD_TOKEN_FILE.');
+  for (const register of COMMANDS) register(program, ctx);
+  return program;
+};
+
+export const runAdminCli = async (argv: readonly string[], version: string): Promise<number> => {
+  let exitCode = 0;
+  const ctx: CommandContext = Object.freeze({
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    version,
+    setExitCode: (code: number) => {
+      exitCode = code;
+    },
+  });
+  try {
+    await buildProgram(ctx).parseAsync([...argv]);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    throw e;
+  }
+  return exitCode;
+};

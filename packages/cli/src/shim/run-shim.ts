@@ -1,0 +1,105 @@
+// The `aws` face of aws-guard: argv → broker → the remote CLI's stdout, stderr and exit code, byte for
+// byte. The shim never re-formats the CLI's output; its own failures are one `aws-guard:` line.
+import { encodeDataFrames } from '@aws-guard/shared/protocol/data-frame';
+import { createFlowWindow } from '@aws-guard/shared/protocol/flow-window';
+import { FLOW_WINDOW_BYTES, MAX_DATA_CHUNK_BYTES } from '@aws-guard/shared/protocol/limits';
+import { FORWARDED_ENV_NAMES, type ForwardedEnv } from '@aws-guard/shared/protocol/messages';
+import { connectBroker, type BrokerConnection } from '../client/broker-client.js';
+import { readShimConfig } from './shim-config.js';
+import { SHIM_EXIT, SIGNAL_EXIT, type ShimIo, type ShimSignal } from './shim-io.js';
+
+/** How long the shim waits for the broker to confirm a cancel before it exits anyway. */
+const CANCEL_GRACE_MS = 5_000;
+
+const forwardedEnv = (env: ShimIo['env']): ForwardedEnv => {
+  const out: Record<string, string> = {};
+  for (const name of FORWARDED_ENV_NAMES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') out[name] = value;
+  }
+  return out;
+};
+
+const write = (stream: NodeJS.WritableStream, chunk: Uint8Array | string): Promise<void> =>
+  new Promise((resolve) => stream.write(chunk, () => resolve()));
+
+export const runShim = async (io: ShimIo): Promise<number> => {
+  const config = readShimConfig(io.env);
+  if (!config.ok) {
+    await write(io.stderr, `aws-guard: ${config.issue.message}\n`);
+    return SHIM_EXIT.notConfigured;
+  }
+  const connected = await connectBroker({ url: config.value.url, token: config.value.token, clientVersion: io.version });
+  if (!connected.ok) {
+    await write(io.stderr, `aws-guard: ${connected.issue.message}\n`);
+    return SHIM_EXIT.gatewayFailure;
+  }
+  return relayCommand(io, connected.value);
+};
+
+const relayCommand = (io: ShimIo, conn: BrokerConnection): Promise<number> =>
+  new Promise<number>((resolve) => {
+    const stdinWindow = createFlowWindow(FLOW_WINDOW_BYTES);
+    let signalled: ShimSignal | undefined;
+    let finished = false;
+    let stdinStarted = false;
+    // Output is written in arrival order; the exit waits for the last write to complete.
+    let lastWrite: Promise<void> = Promise.resolve();
+
+    const finish = (code: number, message?: string) => {
+      if (finished) return;
+      finished = true;
+      unsubscribe();
+      if (stdinStarted) io.stdin.pause();
+      lastWrite = lastWrite.then(() => (message === undefined ? undefined : write(io.stderr, `aws-guard: ${message}\n`)));
+      void lastWrite.then(() => {
+        conn.close();
+        resolve(signalled === undefined ? code : SIGNAL_EXIT[signalled]);
+      });
+    };
+
+    const unsubscribe = io.onSignal((signal) => {
+      if (signalled !== undefined) return finish(SIGNAL_EXIT[signal]);
+      signalled = signal;
+      conn.send({ type: 'command.cancel', reason: 'signal', signal });
+      setTimeout(() => finish(SIGNAL_EXIT[signal], 'the broker did not confirm the cancel in time'), CANCEL_GRACE_MS).unref();
+    });
+
+    const pumpStdin = () => {
+      stdinStarted = true;
+      io.stdin.on('data', (chunk: Buffer) => {
+        for (const frame of encodeDataFrames('stdin', chunk, MAX_DATA_CHUNK_BYTES)) conn.sendBinary(frame);
+        if (!stdinWindow.sent(chunk.length)) {
+          io.stdin.pause();
+          void stdinWindow.whenOpen().then(() => !finished && io.stdin.resume());
+        }
+      });
+      io.stdin.on('end', () => conn.send({ type: 'command.stdin-end' }));
+    };
+
+    conn.listen({
+      onData: (frame) => {
+        const target = frame.stream === 'stderr' ? io.stderr : io.stdout;
+        const bytes = frame.payload.length;
+        lastWrite = lastWrite.then(() => write(target, frame.payload)).then(() => conn.send({ type: 'flow.ack', stream: frame.stream, bytes }));
+      },
+      onMessage: (message) => {
+        switch (message.type) {
+          case 'command.accepted':
+            if (message.stdin && !stdinStarted) pumpStdin();
+            return;
+          case 'flow.ack':
+            if (message.stream === 'stdin') stdinWindow.acked(message.bytes);
+            return;
+          case 'command.exit':
+            return finish(message.exitCode);
+          case 'error':
+            return finish(SHIM_EXIT.gatewayFailure, message.message);
+          case 'hello':
+            return finish(SHIM_EXIT.gatewayFailure, 'the broker sent a second hello');
+        }
+      },
+      onClose: (code, reason) => finish(SHIM_EXIT.gatewayFailure, `lost the connection to the broker (${code}${reason ? ` ${reason}` : ''})`),
+    });
+    conn.send({ type: 'command.run', argv: [...io.argv], env: forwardedEnv(io.env), terminal: io.columns === undefined ? {} : { columns: io.columns } });
+  });

@@ -1,0 +1,42 @@
+// The shim's configuration, from the agent's environment only: where the broker is and the token.
+// The token file is read at every command (Kubernetes rewrites projected tokens in place).
+import { readFileSync } from 'node:fs';
+import { fail, ok, type Result } from '@aws-guard/shared/result';
+import { AGENT_PATH } from '@aws-guard/shared/protocol/endpoints';
+
+export type ShimConfig = Readonly<{ url: string; token: string }>;
+
+const HOW = 'set AWS_GUARD_URL (e.g. ws://127.0.0.1:8750) and AWS_GUARD_TOKEN or AWS_GUARD_TOKEN_FILE (a token from `aws-guard token issue`)';
+
+/** Accepts ws(s):// or http(s):// with or without the agent path; returns the agent WebSocket URL. */
+export const agentUrl = (raw: string): Result<string, 'SHIM_CONFIG'> => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail('SHIM_CONFIG', `AWS_GUARD_URL is not a URL: "${raw}"`);
+  }
+  const scheme = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' }[url.protocol];
+  if (scheme === undefined) return fail('SHIM_CONFIG', `AWS_GUARD_URL must be ws://, wss://, http:// or https://, not ${url.protocol}//`);
+  url.protocol = scheme;
+  if (url.pathname === '/' || url.pathname === '') url.pathname = AGENT_PATH;
+  return ok(url.toString());
+};
+
+export const readShimConfig = (env: Readonly<Record<string, string | undefined>>): Result<ShimConfig, 'SHIM_CONFIG'> => {
+  const rawUrl = env['AWS_GUARD_URL'];
+  if (rawUrl === undefined || rawUrl === '') return fail('SHIM_CONFIG', `AWS_GUARD_URL is not set: ${HOW}`);
+  const url = agentUrl(rawUrl);
+  if (!url.ok) return url;
+  let token = env['AWS_GUARD_TOKEN'];
+  const file = env['AWS_GUARD_TOKEN_FILE'];
+  if ((token === undefined || token === '') && file !== undefined && file !== '') {
+    try {
+      token = readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      return fail('SHIM_CONFIG', `cannot read AWS_GUARD_TOKEN_FILE ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (token === undefined || token === '') return fail('SHIM_CONFIG', `no token: ${HOW}`);
+  return ok({ url: url.value, token: token.trim() });
+};

@@ -1,0 +1,38 @@
+// The process facts the shim needs, passed in so that tests can drive it without a real process.
+export type ShimSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+export type ShimIo = Readonly<{
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Terminal width when stdout is a TTY, else undefined. */
+  columns: number | undefined;
+  version: string;
+  /** Subscribes to the signals that cancel the remote command; returns the unsubscribe. */
+  onSignal: (handler: (signal: ShimSignal) => void) => () => void;
+}>;
+
+/** Exit codes of the shim's own failures (DESIGN §4); everything else is the CLI's exit code. */
+export const SHIM_EXIT = Object.freeze({ notConfigured: 253, gatewayFailure: 255 });
+
+export const SIGNAL_EXIT: Readonly<Record<ShimSignal, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+export const processShimIo = (argv: readonly string[], version: string): ShimIo => ({
+  argv,
+  env: process.env,
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+  version,
+  onSignal: (handler) => {
+    const signals: ShimSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    const listeners = signals.map((s) => [s, () => handler(s)] as const);
+    for (const [s, l] of listeners) process.on(s, l);
+    return () => {
+      for (const [s, l] of listeners) process.off(s, l);
+    };
+  },
+});

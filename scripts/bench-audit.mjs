@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Measures the embedded audit log on this machine's disk: appends/s with fsync (one caller at a time, and many
+// concurrent callers sharing group commits) and verify records/s, each beside a bare baseline measured in the
+// same run. Prints figures only; nothing is asserted (DESIGN §8).
+// Usage: node scripts/bench-audit.mjs [--dir DIR] [--records N]
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadTsModule } from './load-ts-module.mjs';
+
+const { values } = parseArgs({ options: { dir: { type: 'string' }, records: { type: 'string', default: '100000' } } });
+const verifyRecords = Number(values.records);
+const base = await mkdtemp(join(values.dir ?? tmpdir(), 'aws-guard-bench-audit-'));
+const src = new URL('../packages/broker/src/audit/', import.meta.url).pathname;
+const { createAuditLog } = await loadTsModule(join(src, 'audit-log.ts'));
+const { verifyAuditFile } = await loadTsModule(join(src, 'verify-audit-file.ts'));
+
+/** A typical `command.requested` record: about 430 bytes on disk. */
+const event = (i) => ({
+  type: 'command.requested', requestId: `req-${i}`, sessionId: 'sess-bench',
+  actor: { kind: 'agent', agent: 'claude-code', human: 'alice@example.com', role: 'agent' },
+  data: { argv: ['s3api', 'put-object', '--bucket', 'my-bucket', '--key', `reports/${i}.json`, '--region', 'eu-west-1'], tokenId: 'tok-1234' },
+});
+
+const perSecond = (count, ms) => Math.round((count / ms) * 1000);
+const time = async (fn) => { const start = performance.now(); await fn(); return performance.now() - start; };
+let runs = 0;
+const fresh = (name) => join(base, `${name}-${runs++}`);
+
+/** Baseline: one fsynced append with nothing of ours around it (open, write, fsync, close). */
+const bareAppends = (count) => time(async () => {
+  const path = fresh('bare.jsonl');
+  const line = Buffer.from(`${JSON.stringify({ ...event(0), hash: '0'.repeat(64) })}\n`);
+  for (let i = 0; i < count; i++) {
+    const fh = await open(path, 'a');
+    await fh.write(line);
+    await fh.sync();
+    await fh.close();
+  }
+});
+
+async function auditAppends(count, callers) {
+  const log = await createAuditLog({ dir: fresh('log') });
+  let next = 0;
+  const caller = async () => { while (next < count) await log.append(event(next++)); };
+  const ms = await time(() => Promise.all(Array.from({ length: callers }, caller)));
+  await log.close();
+  return ms;
+}
+
+// One caller at a time: alternate with the baseline so that both see the disk in the same state.
+const rounds = 4;
+const perRound = 250;
+let bareMs = 0;
+let oneMs = 0;
+for (let r = 0; r < rounds; r++) {
+  bareMs += await bareAppends(perRound);
+  oneMs += await auditAppends(perRound, 1);
+}
+const appends = rounds * perRound;
+const out = [
+  `append, 1 caller (${appends} records): ${perSecond(appends, oneMs)} records/s; bare open+write+fsync+close `
+    + `${perSecond(appends, bareMs)}/s; ratio ${(oneMs / bareMs).toFixed(2)}x the bare time`,
+];
+for (const callers of [8, 64]) {
+  const count = 5000;
+  out.push(`append, ${callers} concurrent callers (${count} records): ${perSecond(count, await auditAppends(count, callers))} records/s (group commit)`);
+}
+
+const dir = fresh('verify');
+const log = await createAuditLog({ dir });
+await Promise.all(Array.from({ length: verifyRecords }, (_, i) => log.append(event(i))));
+await log.close();
+for (const pass of ['first', 'second']) {
+  let verdict;
+  const ms = await time(async () => { verdict = await verifyAuditFile(log.path); });
+  if (!verdict.ok || verdict.count !== verifyRecords) throw new Error(`verify failed: ${JSON.stringify(verdict)}`);
+  out.push(`verify, ${pass} pass (${verifyRecords} records): ${perSecond(verifyRecords, ms)} records/s`);
+}
+// Baseline: read the same file and only JSON.parse and sha256 each line (no schema, no canonical form).
+const bareVerifyMs = await time(async () => {
+  for (const line of (await readFile(log.path, 'utf8')).split('\n')) {
+    if (line) createHash('sha256').update(JSON.stringify(JSON.parse(line))).digest('hex');
+  }
+});
+out.push(`verify baseline, JSON.parse + sha256 per line only: ${perSecond(verifyRecords, bareVerifyMs)} records/s`);
+
+await rm(base, { recursive: true, force: true });
+process.stdout.write(`audit log benchmark (node ${process.version}, scratch dir under ${values.dir ?? tmpdir()})\n${out.join('\n')}\n`);

@@ -1,0 +1,73 @@
+// Runs the built broker (`bin/aws-guard broker`) as a subprocess on a loopback port, with its own data
+// dir and the emulator as its trusted endpoint, and mints tokens with its signing key.
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { issueToken } from '@aws-guard/broker/auth/issue-token';
+import { loadOrCreateTokenKeys } from '@aws-guard/broker/auth/token-keys';
+import type { Role } from '@aws-guard/broker/auth/identity';
+import { requireBundle } from './paths.js';
+
+export type Broker = Readonly<{
+  url: string;
+  pid: number;
+  dataDir: string;
+  token: (opts?: { agent?: string; human?: string; role?: Role; ttlMs?: number; now?: Date }) => Promise<string>;
+  stderr: () => string;
+  stop: () => Promise<number | null>;
+  exited: Promise<number | null>;
+}>;
+
+export type BrokerOptions = Readonly<{
+  endpointUrl?: string;
+  awsCli?: string;
+  dataDir?: string;
+  args?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}>;
+
+/** The broker's own environment: the emulator's fake credentials, nothing of the developer's AWS setup. */
+export const brokerEnv = (home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  PATH: process.env['PATH'],
+  HOME: home,
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_GUARD_LOG_LEVEL: 'warn',
+  ...extra,
+});
+
+export const startBroker = async (opts: BrokerOptions = {}): Promise<Broker> => {
+  const bundle = requireBundle();
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'aws-guard-data-')));
+  const home = await mkdtemp(join(tmpdir(), 'aws-guard-home-'));
+  const args = ['broker', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--region', 'us-east-1'];
+  if (opts.endpointUrl !== undefined) args.push('--aws-endpoint-url', opts.endpointUrl);
+  if (opts.awsCli !== undefined) args.push('--aws-cli', opts.awsCli);
+  const child = spawn(bundle, [...args, ...(opts.args ?? [])], { env: brokerEnv(home, opts.env), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      const match = /listening on (ws:\/\/\S+)/.exec(stderr);
+      if (match) resolve(match[1]!);
+    });
+    void exited.then((code) => reject(new Error(`broker exited with ${code} before listening:\n${stderr}`)));
+    setTimeout(() => reject(new Error(`broker did not start in 20s:\n${stderr}`)), 20_000).unref();
+  });
+  const keys = await loadOrCreateTokenKeys(dataDir);
+  return {
+    url,
+    pid: child.pid!,
+    dataDir,
+    token: async (t = {}) =>
+      (await issueToken(keys, { agent: t.agent ?? 'test-agent', human: t.human ?? 'alice', role: t.role ?? 'agent', ttlMs: t.ttlMs ?? 3_600_000, ...(t.now ? { now: t.now } : {}) })).token,
+    stderr: () => stderr,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    exited,
+  };
+};

@@ -1,0 +1,46 @@
+// Runs the built `aws` shim as a subprocess (a symlink named `aws` to the bundle), from an environment
+// with no AWS variables at all: only the broker URL and token.
+import { spawn } from 'node:child_process';
+import { mkdtemp, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { requireBundle } from './paths.js';
+
+export type RunResult = Readonly<{ code: number | null; signal: NodeJS.Signals | null; stdout: Buffer; stderr: string }>;
+
+let shimDir: Promise<string> | undefined;
+
+/** A directory holding `aws` → bin/aws-guard, made once per test process. */
+export const shimBinDir = (): Promise<string> =>
+  (shimDir ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aws-guard-shim-'));
+    await symlink(requireBundle(), join(dir, 'aws'));
+    return dir;
+  })());
+
+export const agentEnv = async (url: string | undefined, token: string | undefined, extra: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> => ({
+  PATH: `${await shimBinDir()}:/usr/local/bin:/usr/bin:/bin`,
+  HOME: tmpdir(),
+  ...(url === undefined ? {} : { AWS_GUARD_URL: url }),
+  ...(token === undefined ? {} : { AWS_GUARD_TOKEN: token }),
+  ...extra,
+});
+
+export type ShimRun = Readonly<{ env: NodeJS.ProcessEnv; input?: Buffer | Readable; onSpawn?: (pid: number) => void }>;
+
+export const runAws = async (args: readonly string[], run: ShimRun): Promise<RunResult> => {
+  const child = spawn(join(await shimBinDir(), 'aws'), [...args], { env: run.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  run.onSpawn?.(child.pid!);
+  const out: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  if (run.input === undefined) child.stdin.end();
+  else if (Buffer.isBuffer(run.input)) child.stdin.end(run.input);
+  else run.input.pipe(child.stdin);
+  child.stdin.on('error', () => undefined);
+  return new Promise((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out), stderr })),
+  );
+};
