@@ -1,33 +1,61 @@
-// Builds bin/aws-guard.mjs: one ESM bundle of packages/cli (the `aws` shim and the admin CLI), executable.
+// Builds bin/dist/: the ESM bundle of packages/cli. Three builds, so that each face loads only its own code:
+//   aws-guard.mjs  the entry (bin/aws-guard links to it): picks the face by the name it was invoked under;
+//   shim.mjs       the `aws` shim, one tree-shaken file (it starts on every `aws` call);
+//   admin.mjs      the `aws-guard` admin CLI and the broker, split into chunks loaded on demand.
 // ESM because ink/yoga use top-level await; `require` is defined for the CommonJS dependencies.
 import { build } from 'esbuild';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outfile = `${root}bin/aws-guard.mjs`;
+const outdir = `${root}bin/dist`;
+const entry = `${outdir}/aws-guard.mjs`;
 // The broker recognises its own shim by this marker and never runs it as the real AWS CLI
 // (packages/broker/src/exec/resolve-aws-cli.ts SHIM_MARKER must match).
 const SHIM_MARKER = 'aws-guard:shim-bundle';
 
-const started = performance.now();
-await mkdir(`${root}bin`, { recursive: true });
-await build({
-  entryPoints: [`${root}packages/cli/src/main.ts`],
-  outfile,
+const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   minify: true,
   legalComments: 'none',
-  define: { __AWS_GUARD_BUNDLED__: 'true' },
+  outExtension: { '.js': '.mjs' },
+  // The generated AWS model stays on disk beside the sources; the bundle finds it relative to itself.
+  define: { __AWS_GUARD_MODEL_DIR__: JSON.stringify('../../packages/shared/model/') },
   banner: {
     js: `#!/usr/bin/env node\n// ${SHIM_MARKER}\nimport { createRequire as __agRequire } from 'node:module'; const require = __agRequire(import.meta.url);`,
   },
   logLevel: 'warning',
-});
-await chmod(outfile, 0o755);
-// bin/aws-guard is a committed symlink to this file: a `.mjs` is ESM whatever package.json or a require hook
+  metafile: true,
+};
+
+/** The entry imports each face by its built file name instead of bundling it. */
+const facesExternal = {
+  name: 'faces-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/shim\/run-shim\.js$/ }, () => ({ path: './shim.mjs', external: true }));
+    b.onResolve({ filter: /^\.\/program\.js$/ }, () => ({ path: './admin.mjs', external: true }));
+  },
+};
+
+const started = performance.now();
+await rm(outdir, { recursive: true, force: true });
+const results = await Promise.all([
+  build({ ...common, entryPoints: { 'aws-guard': `${root}packages/cli/src/main.ts` }, outdir, plugins: [facesExternal] }),
+  build({ ...common, entryPoints: { shim: `${root}packages/cli/src/shim/run-shim.ts` }, outdir }),
+  build({ ...common, entryPoints: { admin: `${root}packages/cli/src/program.ts` }, outdir, splitting: true, chunkNames: 'chunk-[hash]' }),
+]);
+await chmod(entry, 0o755);
+// bin/aws-guard is a committed symlink to the entry: a `.mjs` is ESM whatever package.json or a require hook
 // in NODE_OPTIONS says (TOOLCHAIN.md #7), and `aws` symlinks made by `shim install` resolve to it.
-console.log(`built ${outfile} in ${Math.round(performance.now() - started)} ms`);
+console.log(`built ${entry} in ${Math.round(performance.now() - started)} ms`);
+
+if (process.env.AWS_GUARD_BUNDLE_REPORT) {
+  // What each output carries: for keeping the shim's start-up lean.
+  for (const [file, out] of results.flatMap((r) => Object.entries(r.metafile.outputs))) {
+    const top = Object.entries(out.inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput).slice(0, 4);
+    console.log(`${file.split('/').pop()} ${out.bytes} B: ${top.map(([k, v]) => `${k.split('node_modules/').pop()} ${v.bytesInOutput}`).join(', ')}`);
+  }
+}

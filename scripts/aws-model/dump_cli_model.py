@@ -36,7 +36,8 @@ from awscli.clidriver import (  # noqa: E402
     create_clidriver,
 )
 from awscli.customizations.commands import BasicCommand  # noqa: E402
-from awscli.argprocess import _supports_shorthand_syntax  # noqa: E402
+from awscli.argprocess import ParamShorthandParser, _supports_shorthand_syntax  # noqa: E402
+from awscli.utils import find_service_and_method_in_event_name  # noqa: E402
 from awscli.paramfile import PARAMFILE_DISABLED  # noqa: E402
 from botocore import xform_name  # noqa: E402
 
@@ -233,12 +234,30 @@ def own_argument(arg_table, action):
     return None
 
 
+SHORTHAND = ParamShorthandParser()
+
+
 class Walker:
-    def __init__(self):
+    def __init__(self, session):
+        self.session = session
         self.custom_paths_used = set()
         self.graphs = {}
         self.used_graphs = set()
         self.ops = 0
+
+    def old_list_case(self, arg):
+        """ParamShorthandParser._handle_special_cases: some list arguments skip shorthand parsing."""
+        model = arg.argument_model
+        operation_model = getattr(arg, '_operation_model', None)
+        if operation_model is None or model.type_name != 'list' or model.member.type_name != 'structure':
+            return False
+        if len(model.member.members) != 1:
+            return False
+        service = operation_model.service_model.service_name
+        event = self.session._events._alias_event_name(
+            f'process-cli-arg.{service}.{xform_name(operation_model.name, "-")}')
+        service_id, operation = find_service_and_method_in_event_name(event)
+        return SHORTHAND._uses_old_list_case(service_id, operation, arg.name)
 
     def option_facts(self, opt, arg, loads_paramfile, lineage):
         """File semantics of one option/positional, from its CLI argument object."""
@@ -251,7 +270,7 @@ class Walker:
             opt['sb'] = 1
         elif model is not None and model.type_name == 'blob':
             opt['bl'] = 1
-        if model is not None and _supports_shorthand_syntax(model):
+        if model is not None and _supports_shorthand_syntax(model) and not self.old_list_case(arg):
             # Shorthand values are parsed, and `key@=file://…` loads a file inside them.
             opt['sh'] = 1
         member = getattr(arg, '_serialized_name', None)
@@ -377,7 +396,7 @@ def main():
     started = time.time()
     driver = create_clidriver()
     table = driver._get_command_table()
-    walker = Walker()
+    walker = Walker(driver.session)
     commands = []
     for index, (name, cmd) in enumerate(table.items()):
         entry = {'n': name}

@@ -5,7 +5,8 @@ import { Command } from 'commander';
 import type { AuditEvent } from '@aws-guard/shared/audit/audit-record';
 import { isUserFacingError } from '@aws-guard/shared/errors';
 import { createAuditLog } from '@aws-guard/broker/audit/audit-log';
-import { registerAudit, runAuditTail, runAuditVerify, type AuditIo } from '../src/commands/audit.js';
+import { registerAudit } from '../src/commands/audit.js';
+import { runAuditTail, runAuditVerify, type AuditIo } from '../src/commands/audit-run.js';
 
 const agent = { kind: 'agent', agent: 'claude', human: 'alice', role: 'agent' } as const;
 const events: AuditEvent[] = [

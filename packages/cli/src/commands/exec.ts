@@ -1,6 +1,4 @@
 // `aws-guard exec -- <aws args>`: the shim without the `aws` symlink.
-import { runShim } from '../shim/run-shim.js';
-import { processShimIo } from '../shim/shim-io.js';
 import type { RegisterCommand } from './command-context.js';
 
 export const registerExec: RegisterCommand = (program, ctx) => {
@@ -12,6 +10,7 @@ export const registerExec: RegisterCommand = (program, ctx) => {
     .helpOption(false)
     .usage('-- <aws arguments>')
     .action(async (args: string[]) => {
+      const { runShim, processShimIo } = await import('../shim/run-shim.js');
       ctx.setExitCode(await runShim(processShimIo(args, ctx.version)));
     });
 };

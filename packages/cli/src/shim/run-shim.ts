@@ -8,6 +8,8 @@ import { connectBroker, type BrokerConnection } from '../client/broker-client.js
 import { readShimConfig } from './shim-config.js';
 import { SHIM_EXIT, SIGNAL_EXIT, type ShimIo, type ShimSignal } from './shim-io.js';
 
+export { processShimIo } from './shim-io.js';
+
 /** How long the shim waits for the broker to confirm a cancel before it exits anyway. */
 const CANCEL_GRACE_MS = 5_000;
 

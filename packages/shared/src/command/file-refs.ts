@@ -4,6 +4,7 @@
 import type { ArgSpec } from '../aws-model/model-types.js';
 import type { ParsedValue } from './argparse-parse.js';
 import type { FileRefForm, ForbiddenUse, LocalFileRef } from './aws-command.js';
+import { shorthandFiles } from './shorthand-files.js';
 
 export type FileFindings = Readonly<{ refs: readonly LocalFileRef[]; forbidden: readonly ForbiddenUse[] }>;
 
@@ -25,23 +26,13 @@ export const paramfileValue = (value: ParsedValue): string | null => {
   return null;
 };
 
-/** `key@=file://path` / `key@=fileb://path` occurrences (shorthand.py _keyval / _hash_literal), quotes allowed. */
-const SHORTHAND_FILE = /@\s*=\s*\[?\s*(?:'(fileb?):\/\/([^']*)'|"(fileb?):\/\/([^"]*)"|(fileb?):\/\/([^,\]}]*))/g;
-
 const shorthandRefs = (a: ArgSpec, value: ParsedValue): LocalFileRef[] => {
   const values = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  const out: LocalFileRef[] = [];
-  for (const v of values) {
-    // A value that looks like JSON is never parsed as shorthand (ParamShorthandParser._should_parse_as_shorthand).
-    if (/^\s*[[{]/.test(v)) continue;
-    for (const m of v.matchAll(SHORTHAND_FILE)) {
-      const kind = m[1] ?? m[3] ?? m[5];
-      // An unquoted value ends at `,`, `]` or `}`; trailing blanks are dropped (shorthand.py _second_value).
-      const path = m[2] ?? m[4] ?? (m[6] ?? '').trimEnd();
-      out.push(ref(a, path, 'in', kind === 'fileb' ? 'shorthand-fileb' : 'shorthand-file'));
-    }
-  }
-  return out;
+  // A value that looks like JSON (for a list: its first element) is not parsed as shorthand at all.
+  if (values.length === 0 || /^[\s\x1c-\x1f]*[[{]/u.test(values[0] as string)) return [];
+  return values.flatMap((v) =>
+    shorthandFiles(v).map((f) => ref(a, f.path, 'in', f.prefix === 'fileb://' ? 'shorthand-fileb' : 'shorthand-file')),
+  );
 };
 
 const plainRefs = (a: ArgSpec, path: string): LocalFileRef[] => {

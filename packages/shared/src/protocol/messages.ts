@@ -1,16 +1,19 @@
-// Every JSON message on the agent channel as a zod schema; the TypeScript types are inferred from these.
+// Every JSON message on the agent channel as a schema; the TypeScript types are inferred from these.
 // Data (stdin, stdout, stderr bytes) travels in binary frames, see data-frame.ts.
-import { z } from 'zod';
+// zod/mini, not zod: the shim loads these on every `aws` call, and mini is ~20 KB against ~450 KB.
+import * as z from 'zod/mini';
 
-const count = z.number().int().nonnegative();
+const count = z.number().check(z.int(), z.nonnegative());
+const positiveInt = z.number().check(z.int(), z.positive());
+const text = (max: number) => z.string().check(z.maxLength(max));
 
-const protocolRange = z.strictObject({ min: z.number().int().positive(), max: z.number().int().positive() });
+const protocolRange = z.strictObject({ min: positiveInt, max: positiveInt });
 
 /** The agent environment the broker honours; anything else the agent has is never sent. */
 export const forwardedEnvSchema = z.strictObject({
-  AWS_REGION: z.string().max(64).optional(),
-  AWS_DEFAULT_REGION: z.string().max(64).optional(),
-  AWS_DEFAULT_OUTPUT: z.string().max(32).optional(),
+  AWS_REGION: z.optional(text(64)),
+  AWS_DEFAULT_REGION: z.optional(text(64)),
+  AWS_DEFAULT_OUTPUT: z.optional(text(32)),
 });
 export const FORWARDED_ENV_NAMES = Object.freeze(Object.keys(forwardedEnvSchema.shape)) as readonly (keyof z.infer<
   typeof forwardedEnvSchema
@@ -19,14 +22,14 @@ export const FORWARDED_ENV_NAMES = Object.freeze(Object.keys(forwardedEnvSchema.
 export const clientHelloSchema = z.strictObject({
   type: z.literal('hello'),
   protocol: protocolRange,
-  client: z.strictObject({ name: z.string().max(64), version: z.string().max(64) }),
+  client: z.strictObject({ name: text(64), version: text(64) }),
 });
 
 export const commandRunSchema = z.strictObject({
   type: z.literal('command.run'),
-  argv: z.array(z.string().max(256 * 1024)).max(4096),
+  argv: z.array(text(256 * 1024)).check(z.maxLength(4096)),
   env: forwardedEnvSchema,
-  terminal: z.strictObject({ columns: z.number().int().min(1).max(10_000).optional() }),
+  terminal: z.strictObject({ columns: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10_000))) }),
 });
 
 export const commandStdinEndSchema = z.strictObject({ type: z.literal('command.stdin-end') });
@@ -34,7 +37,7 @@ export const commandStdinEndSchema = z.strictObject({ type: z.literal('command.s
 export const commandCancelSchema = z.strictObject({
   type: z.literal('command.cancel'),
   reason: z.enum(['signal', 'disconnect', 'user']),
-  signal: z.enum(['SIGINT', 'SIGTERM', 'SIGHUP']).optional(),
+  signal: z.optional(z.enum(['SIGINT', 'SIGTERM', 'SIGHUP'])),
 });
 
 /** The receiver of a data stream has written `bytes` more of it: the sender may send that much more. */
@@ -54,10 +57,10 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
 
 export const serverHelloSchema = z.strictObject({
   type: z.literal('hello'),
-  protocol: z.number().int().positive(),
+  protocol: positiveInt,
   broker: z.strictObject({ version: z.string() }),
   /** The AWS CLI the broker runs: agents' behaviour (exit codes, options) follows its major version. */
-  cli: z.strictObject({ version: z.string(), major: z.number().int(), versionText: z.string() }),
+  cli: z.strictObject({ version: z.string(), major: z.number().check(z.int()), versionText: z.string() }),
 });
 
 /** The broker took the command: its request id, and whether the shim should stream its stdin. */
@@ -70,17 +73,17 @@ export const commandAcceptedSchema = z.strictObject({
 export const commandExitSchema = z.strictObject({
   type: z.literal('command.exit'),
   requestId: z.string(),
-  exitCode: z.number().int().min(0).max(255),
+  exitCode: z.number().check(z.int(), z.minimum(0), z.maximum(255)),
   /** Why the command ended: the CLI exited, or the broker stopped it. */
   reason: z.enum(['exited', 'refused', 'timeout', 'output-limit', 'cancelled', 'killed']),
 });
 
-/** A gateway failure (not the CLI's): the shim prints `aws-guard: <message>` and exits with exitCode. */
+/** A gateway failure (not the CLI's): the shim prints `aws-guard: <message>` and exits 255. */
 export const errorMessageSchema = z.strictObject({
   type: z.literal('error'),
   code: z.string(),
   message: z.string(),
-  requestId: z.string().optional(),
+  requestId: z.optional(z.string()),
 });
 
 export const serverMessageSchema = z.discriminatedUnion('type', [

@@ -2,14 +2,10 @@
 // and every API name in the model is an operation of that service in botocore's own service-2.json (read
 // here directly, not derived from the CLI name by any case conversion).
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { createModelStore, sourceModelDir } from '@aws-guard/shared/aws-model/model-store';
 import { parseCommand } from '@aws-guard/shared/command/parse-command';
 import { allLeaves, minimalArgv } from '../helpers/argv-corpus.js';
-import { pythonBin } from '../helpers/cli-oracle.js';
+import { botocoreDataDir, botocoreOperations } from '../helpers/botocore-models.js';
 
 const model = createModelStore(sourceModelDir());
 
@@ -32,28 +28,14 @@ t.test('every operation and custom command parses from its CLI name to its own A
   t.ok(operations > 18_000, `${operations} operations round-tripped`);
 });
 
-const botocoreData = (): string => {
-  const run = spawnSync(pythonBin(), ['-c', 'import botocore, os; print(os.path.join(os.path.dirname(botocore.__file__), "data"))'], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`botocore is needed to check the model (python3 -m pip install awscli): ${run.stderr}`);
-  return run.stdout.trim();
-};
-
-const operationsOf = (data: string, service: string): Set<string> => {
-  const versions = readdirSync(join(data, service)).filter((v) => /^\d{4}-\d\d-\d\d$/.test(v)).sort();
-  const dir = join(data, service, versions.at(-1) as string);
-  const plain = join(dir, 'service-2.json');
-  const text = existsSync(plain) ? readFileSync(plain, 'utf8') : gunzipSync(readFileSync(`${plain}.gz`)).toString('utf8');
-  return new Set(Object.keys((JSON.parse(text) as { operations: Record<string, unknown> }).operations));
-};
-
 t.test("every API name in the model is one of botocore's operations for that service, spelled the same", async (t) => {
-  const data = botocoreData();
+  const data = botocoreDataDir();
   let checked = 0;
   const unknown: string[] = [];
   for (const name of model.commandNames()) {
     const service = model.command(name)?.botocoreService;
     if (service === null || service === undefined) continue;
-    const ops = operationsOf(data, service);
+    const ops = botocoreOperations(data, service);
     for (const leaf of allLeaves(model, [name])) {
       if (leaf.kind !== 'operation') continue;
       checked += 1;

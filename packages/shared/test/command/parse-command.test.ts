@@ -1,13 +1,13 @@
 // The expected parses of AWS-CLI.md §9, row by row, for a v1 broker and (where the row says) a v2 broker; plus
 // the ParsedCommand contract itself: frozen, region resolution, failures as values.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createModelStore, sourceModelDir } from '@aws-guard/shared/aws-model/model-store';
 import { parseCommand, type ParseResult } from '@aws-guard/shared/command/parse-command';
 import { CLI_TABLE, type Expect } from '../helpers/cli-table.js';
 
 const model = createModelStore(sourceModelDir());
 
-const check = (t: Tap.Test, result: ParseResult, expect: Expect): void => {
+const check = (t: Test, result: ParseResult, expect: Expect): void => {
   if (expect.error !== undefined) {
     t.notOk(result.ok, 'is refused');
     if (result.ok) return;

@@ -107,3 +107,16 @@ export const randomArgv = (rng: Rng, node: OperationNode | CustomNode, globals: 
   const line = [...path.slice(0, at), ...(rng() < 0.3 ? tokens.splice(0, 1) : []), ...path.slice(at), ...tokens];
   return rng() < 0.1 ? line.filter((_, i) => i !== Math.floor(rng() * line.length)) : line;
 };
+
+const SHORTHAND_PIECES = [
+  'Key', 'k', 'Name', 'Values', '=', '@=', '@ =', ' @= ', ',', ', ', '[', ']', '{', '}', 'v', 'x y', 'file://a.txt', 'fileb://b.bin',
+  "'file://q.txt'", '"fileb://d q.bin"', 'file://~/h', 'file://$HOME/e', '\\,', "'it''s'", 'file://c,d', '=x', '@', 'file://',
+];
+
+/** Random text in (and around) the shorthand grammar, heavy on `@=` and file prefixes. */
+export const randomShorthand = (rng: Rng): string => {
+  let out = rng() < 0.8 ? pick(rng, ['Key', 'Name', 'Policy', 'a']) + pick(rng, ['=', '@=']) : '';
+  const n = 1 + Math.floor(rng() * 8);
+  for (let i = 0; i < n; i += 1) out += pick(rng, SHORTHAND_PIECES);
+  return out;
+};
