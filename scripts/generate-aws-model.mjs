@@ -47,6 +47,8 @@ const dumpCli = (python) => {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'inherit'],
+    // No __pycache__ beside the scripts.
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
   });
   if (run.error) throw new Error(`cannot run ${python}: ${run.error.message} (set --python or AWS_GUARD_PYTHON)`);
   if (run.status !== 0) throw new Error(`${script} exited with ${run.status}`);

@@ -44,7 +44,9 @@ export const startBroker = async (opts: BrokerOptions = {}): Promise<Broker> => 
   const args = ['broker', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--region', 'us-east-1'];
   if (opts.endpointUrl !== undefined) args.push('--aws-endpoint-url', opts.endpointUrl);
   if (opts.awsCli !== undefined) args.push('--aws-cli', opts.awsCli);
-  const child = spawn(bundle, [...args, ...(opts.args ?? [])], { env: brokerEnv(home, opts.env), stdio: ['ignore', 'ignore', 'pipe'] });
+  // tap injects a NODE_OPTIONS loader into every child it sees spawned; `env -u` keeps it out of the broker,
+  // which must run (and spawn the CLI) as it would in production.
+  const child = spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', bundle, ...args, ...(opts.args ?? [])], { env: brokerEnv(home, opts.env), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {

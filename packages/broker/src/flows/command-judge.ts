@@ -32,15 +32,15 @@ export const createCommandJudge = (opts: JudgeOptions): Result<CommandJudge, str
   let policy: Policy = first.value;
   const model = createModelStore(opts.modelDir);
   const cliMajor = opts.cliMajor === 2 ? 2 : 1;
-  const usageExit = cliMajor === 2 ? 252 : 255;
 
   return ok(
     Object.freeze({
       analyze: (argv: readonly string[], env: CommandRun['env']): AnalyzeOutcome => {
         const result = analyzeCommand(argv, { model, env, cliMajor });
         if (result.ok) return result;
-        const issue = result.issue as { code: string; message: string; exitCode?: number };
-        return { ok: false, issue: { code: issue.code, message: issue.message, exitCode: issue.exitCode ?? usageExit } };
+        // The parser reproduces what the real CLI prints for a usage error, header and all.
+        const { code, stderr, exitCode } = result.issue;
+        return { ok: false, issue: { code, message: stderr, exitCode } };
       },
       decide: (cmd: AwsCommand, identity: Identity): Decision => {
         const decision = evaluatePolicy(policy, cmd, { agent: identity.agent, human: identity.human, groups: [], role: identity.role, sessionId: identity.sessionId }, opts.defaultRegion === undefined ? {} : { defaultRegion: opts.defaultRegion });

@@ -108,7 +108,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
       return channel.error('EXEC_SPAWN_FAILED', 'the broker could not start the AWS CLI: tell the operator', requestId);
     }
     const type = outcome.exec.reason === 'cancelled' ? 'command.cancelled' : 'command.executed';
-    await record(type, { ...outcomeData(outcome.exec), ...outcome.digests, ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }) }, outcome.exec.reason === 'exited' ? undefined : outcome.exec.reason.toUpperCase().replace('-', '_'));
+    await record(type, { ...outcomeData(outcome.exec), ...outcome.digests, rule: decision.rule, policyHash: decision.policyHash ?? null, ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }) }, outcome.exec.reason === 'exited' ? undefined : outcome.exec.reason.toUpperCase().replace('-', '_'));
     for (const path of sandboxOutfiles(cmd))
       if (await access(join(sandbox.home, path)).then(() => true, () => false))
         await channel.write('stderr', Buffer.from(`aws-guard: ${path} was written on the broker and discarded: returning files to the agent is not supported yet (request ${requestId})\n`));

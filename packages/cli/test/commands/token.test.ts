@@ -52,7 +52,8 @@ t.test('--json prints the claims beside the token', async (t) => {
 t.test('bad values are usage errors with exit code 2', async (t) => {
   for (const opts of [{ ttl: '8 hours' }, { agent: 'has space' }, { for: '' }]) {
     const { ctx } = capture();
-    await t.rejects(runTokenIssue({ dataDir: t.testdir(), agent: 'a', for: 'h', role: 'agent', ttl: '1h', ...opts }, ctx), { exitCode: 2 }, JSON.stringify(opts));
+    const error = await runTokenIssue({ dataDir: t.testdir(), agent: 'a', for: 'h', role: 'agent', ttl: '1h', ...opts }, ctx).then(() => undefined, (e: unknown) => e);
+    t.match(error, { name: 'UserFacingError', exitCode: 2 }, JSON.stringify(opts));
   }
 });
 

@@ -2,15 +2,14 @@
 // The only way to build an AwsCommand, so that no command reaches policy unclassified.
 import type { AwsCommand } from './aws-command.js';
 import { classifyRisk } from './classify-risk.js';
-import { parseCommand } from './parse-command.js';
-import { ok, type Result } from '../result.js';
+import { parseCommand, type ParseDeps, type ParseFailure } from './parse-command.js';
+import { ok, type Ok } from '../result.js';
 
-export type AnalyzeDeps = Parameters<typeof parseCommand>[1];
+export type AnalyzeDeps = ParseDeps;
+/** A parse failure keeps the CLI's own usage error text and exit code (ParseIssue.stderr, .exitCode). */
+export type AnalyzeResult = Ok<AwsCommand> | ParseFailure;
 
-type ParseOutcome = ReturnType<typeof parseCommand>;
-type ParseFailureCode = Extract<ParseOutcome, { ok: false }>['issue']['code'];
-
-export const analyzeCommand = (argv: readonly string[], deps: AnalyzeDeps): Result<AwsCommand, ParseFailureCode> => {
+export const analyzeCommand = (argv: readonly string[], deps: AnalyzeDeps): AnalyzeResult => {
   const parsed = parseCommand(argv, deps);
   if (!parsed.ok) return parsed;
   const { risk, reasons } = classifyRisk(parsed.value);

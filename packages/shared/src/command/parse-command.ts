@@ -6,7 +6,7 @@ import type { ModelStore } from '../aws-model/model-store.js';
 import type { Ok } from '../result.js';
 import type { OptionUse, ParsedValue } from './argparse-parse.js';
 import type { ForbiddenUse, LocalFileRef, ParsedCommand } from './aws-command.js';
-import { commandError, type CliMajor, type ParseErrorCode, type ParseIssue } from './cli-usage-error.js';
+import { commandError, type CliMajor, type ParseIssue } from './cli-usage-error.js';
 import { expandCustom, type Call, type Params } from './custom-commands.js';
 import { deepFreeze } from './deep-freeze.js';
 import { findFileRefs } from './file-refs.js';
@@ -161,5 +161,3 @@ export const parseCommand = (argv: readonly string[], deps: ParseDeps): ParseRes
   };
   return Object.freeze({ ok: true as const, value: deepFreeze(parsed) });
 };
-
-export const isParseErrorCode = (code: string): code is ParseErrorCode => code.startsWith('PARSE_');

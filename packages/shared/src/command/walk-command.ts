@@ -29,8 +29,8 @@ export type Walked =
 
 type Ctx = Readonly<{ model: ModelStore; cli: CliMajor; globals: LevelValues }>;
 
-const helpPositional = commandPositional('help', [], true);
-const withoutHelpChoices = { ...helpPositional, choices: null };
+// ServiceOperation._add_help: every operation parser ends with an optional `help` positional (no choices).
+const helpPositional: ParserAction = Object.freeze({ ...commandPositional('help', [], true), choices: null });
 
 /** Only the model's own arguments (not CommandAction positionals) go into a level's values. */
 const ownValues = (values: ReadonlyMap<ParserAction, ParsedValue>, uses: readonly OptionUse<ParserAction>[]): LevelValues => {
@@ -58,16 +58,16 @@ const walkOperation = (node: OperationNode, argv: readonly string[], ctx: Ctx): 
   const lifted = liftRequired(args, argv);
   // A lifted copy must still be reported as the argument it was copied from.
   const original = new Map<ParserAction, ArgSpec>(lifted.map((a, i) => [a, args[i] as ArgSpec]));
-  const result = parseLevel<ParserAction>([...lifted, withoutHelpChoices], argv);
+  const result = parseLevel<ParserAction>([...lifted, helpPositional], argv);
   if (result.kind === 'error') return { kind: 'error', issue: argparseError(result.message, ctx.cli), globals: ctx.globals };
   if (result.kind === 'version') throw new Error('unreachable: operations have no version action');
-  const help = result.values.get(withoutHelpChoices);
+  const help = result.values.get(helpPositional);
   if (help === 'help') return { kind: 'help', path: node.path, globals: ctx.globals };
   // ServiceOperation appends the positional only if truthy: an empty string is dropped.
   const extras = typeof help === 'string' && help !== '' ? [...result.extras, help] : result.extras;
   if (extras.length > 0) return { kind: 'error', issue: unknownOptionsError(extras, ctx.cli), globals: ctx.globals };
   const values = new Map<ParserAction, ParsedValue>();
-  for (const [a, v] of result.values) if (a !== withoutHelpChoices) values.set(original.get(a) ?? a, v);
+  for (const [a, v] of result.values) if (a !== helpPositional) values.set(original.get(a) ?? a, v);
   const uses = result.uses.map((u) => ({ ...u, action: original.get(u.action) ?? u.action }));
   return { kind: 'operation', node, args: ownValues(values, uses), globals: ctx.globals };
 };
@@ -93,8 +93,8 @@ const walkNode = (node: CommandNode | undefined, argv: readonly string[], ctx: C
   // ServiceArgParser: a single `operation` positional; the service's own `help` is appended to its table.
   const operation = commandPositional('operation', [...node.operations, 'help'], false);
   const result = parseLevel([operation], argv);
-  if (result.kind !== 'parsed')
-    return { kind: 'error', issue: argparseError(result.kind === 'error' ? result.message : 'unreachable', ctx.cli), globals: ctx.globals };
+  if (result.kind === 'error') return { kind: 'error', issue: argparseError(result.message, ctx.cli), globals: ctx.globals };
+  if (result.kind === 'version') throw new Error('unreachable: the service parser has no version action');
   const name = result.values.get(operation) as string;
   // ServiceHelpCommand has no subcommands: anything after `help` is ignored.
   if (name === 'help') return { kind: 'help', path: node.path, globals: ctx.globals };

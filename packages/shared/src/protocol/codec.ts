@@ -4,11 +4,12 @@ import { fail, ok, type Result } from '../result.js';
 import { clientMessageSchema, serverMessageSchema, type ClientMessage, type ServerMessage } from './messages.js';
 import { streamOfChannel, type DataFrame } from './data-frame.js';
 import { MAX_DATA_CHUNK_BYTES, MAX_TEXT_FRAME_BYTES } from './limits.js';
+import { describeIssue, type SchemaIssue } from './describe-issue.js';
 
 export type FrameCode = 'FRAME_TOO_LARGE' | 'FRAME_MALFORMED' | 'FRAME_UNKNOWN_CHANNEL';
 export type Decoded<M> = Result<{ kind: 'message'; message: M } | { kind: 'data'; frame: DataFrame }, FrameCode>;
 
-type Schema<M> = { safeParse: (v: unknown) => { success: true; data: M } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } };
+type Schema<M> = { safeParse: (v: unknown) => { success: true; data: M } | { success: false; error: { issues: readonly SchemaIssue[] } } };
 
 const decodeWith =
   <M>(schema: Schema<M>) =>
@@ -28,8 +29,7 @@ const decodeWith =
     }
     const checked = schema.safeParse(parsed);
     if (!checked.success) {
-      const where = checked.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
-      return fail('FRAME_MALFORMED', `invalid message: ${where.slice(0, 3).join('; ')}`);
+      return fail('FRAME_MALFORMED', `invalid message: ${checked.error.issues.slice(0, 3).map(describeIssue).join('; ')}`);
     }
     return ok({ kind: 'message', message: checked.data });
   };
