@@ -23,7 +23,11 @@ const common = {
   legalComments: 'none',
   outExtension: { '.js': '.mjs' },
   // The generated AWS model stays on disk beside the sources; the bundle finds it relative to itself.
-  define: { __AWS_GUARD_MODEL_DIR__: JSON.stringify('../../packages/shared/model/') },
+  define: {
+    __AWS_GUARD_MODEL_DIR__: JSON.stringify('../../packages/shared/model/'),
+    // The keychain add-on is native: it is required at run time from the cli package's node_modules.
+    __AWS_GUARD_CLI_PACKAGE__: JSON.stringify('../../packages/cli/package.json'),
+  },
   banner: {
     js: `#!/usr/bin/env node\n// ${SHIM_MARKER}\nimport { createRequire as __agRequire } from 'node:module'; const require = __agRequire(import.meta.url);`,
   },
@@ -40,12 +44,21 @@ const facesExternal = {
   },
 };
 
+/** ink imports react-devtools-core only when DEV is set; marking it external crashes at start-up (TOOLCHAIN.md #6). */
+const stubDevtools = {
+  name: 'stub-react-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default { initialize() {}, connectToDevTools() {} };', loader: 'js' }));
+  },
+};
+
 const started = performance.now();
 await rm(outdir, { recursive: true, force: true });
 const results = await Promise.all([
   build({ ...common, entryPoints: { 'aws-guard': `${root}packages/cli/src/main.ts` }, outdir, plugins: [facesExternal] }),
   build({ ...common, entryPoints: { shim: `${root}packages/cli/src/shim/run-shim.ts` }, outdir }),
-  build({ ...common, entryPoints: { admin: `${root}packages/cli/src/program.ts` }, outdir, splitting: true, chunkNames: 'chunk-[hash]' }),
+  build({ ...common, entryPoints: { admin: `${root}packages/cli/src/program.ts` }, outdir, splitting: true, chunkNames: 'chunk-[hash]', plugins: [stubDevtools] }),
 ]);
 await chmod(entry, 0o755);
 // bin/aws-guard is a committed symlink to the entry: a `.mjs` is ESM whatever package.json or a require hook

@@ -35,11 +35,11 @@ t.test('a deny rule refuses with AccessDenied naming the rule and its message', 
   t.match(res.stderr, /An error occurred \(AccessDenied\) when calling the GetCallerIdentity operation: denied by aws-guard: .*agents do not ask who they are.*\(rule no-identity-calls, request req_/);
 });
 
-t.test('deny beats allow, approve beats allow, and approvals are not available yet', async (t) => {
-  const res = await runAws(['s3api', 'list-buckets'], { env });
+t.test('approve beats allow: the command is held for a human', async (t) => {
+  const res = await runAws(['s3api', 'list-buckets'], { env: { ...env, AWS_GUARD_APPROVAL_WAIT: '1s' } });
   t.equal(res.code, 255);
-  t.match(res.stderr, /approval required/);
-  t.match(res.stderr, /rule approve-bucket-listing/);
+  t.match(res.stderr, /s3api list-buckets needs approval \(rule approve-bucket-listing/);
+  t.match(res.stderr, /run the identical command again/);
 });
 
 t.test('an allowed command runs', async (t) => {

@@ -14,6 +14,10 @@ import { createBrokerServer } from './server/http-server.js';
 import { handleAgentConnection } from './server/agent-connection.js';
 import { runCommand } from './flows/run-command.js';
 import { createCommandJudge } from './flows/command-judge.js';
+import { createEmbeddedApprovalStore } from './approval/embedded-approval-store.js';
+import { createRedisApprovalStore } from './approval/redis-approval-store.js';
+import { handleApproverConnection } from './server/approver-connection.js';
+import { APPROVER_PATH } from '@aws-guard/shared/protocol/endpoints';
 import { modelDir } from './model-dir.js';
 
 export type App = Readonly<{
@@ -40,6 +44,14 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   const audit = await createAuditLog({ dir: join(config.dataDir, 'audit') });
   const credentials = createBrokerCredentials();
   const actor = { kind: 'broker' as const };
+  const approvals = config.redisUrl === undefined ? createEmbeddedApprovalStore() : createRedisApprovalStore({ url: config.redisUrl });
+  let storeHealth: { ok: boolean; reason?: string } = { ok: config.redisUrl === undefined };
+  // Expiries are applied by sweeping: it is what tells waiting agents and approvers that time ran out.
+  const sweeper = setInterval(() => {
+    void approvals.sweep();
+    void approvals.health().then((h) => (storeHealth = h));
+  }, 5_000);
+  sweeper.unref();
   const runDeps = {
     cli: cli.value,
     endpointUrl: config.awsEndpointUrl,
@@ -49,16 +61,33 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
     decide: judge.value.decide,
     audit,
     credentials,
+    approvals,
     log,
   };
   const hello = { brokerVersion: appEnv.version, cli: { version: cli.value.version, major: cli.value.major, versionText: cli.value.versionText } };
   const server = createBrokerServer({
-    authenticate: async (header) => {
+    authenticate: async (header, path) => {
       const token = bearerToken(header);
-      return token.ok ? verifyToken(keys, token.value, ['agent']) : token;
+      return token.ok ? verifyToken(keys, token.value, path === APPROVER_PATH ? ['approver', 'admin'] : ['agent']) : token;
     },
     onAgent: (ws, identity) => handleAgentConnection(ws, identity, hello, (channel, run) => runCommand(runDeps, channel, run)),
-    readiness: () => ({ ready: true, checks: { audit: 'ok', cli: cli.value.version } }),
+    onApprover: (ws, identity) =>
+      handleApproverConnection(ws, identity, {
+        store: approvals,
+        brokerVersion: appEnv.version,
+        onDecided: async (request, decision, who, reason) => {
+          await audit.append({
+            type: decision === 'approve' ? 'approval.approved' : 'approval.denied',
+            requestId: request.requestId,
+            actor: { kind: 'approver', agent: who.agent, human: who.human, role: who.role },
+            data: { approvalId: request.id, state: request.state, reason: reason ?? null },
+          });
+        },
+      }),
+    readiness: () => ({
+      ready: storeHealth.ok,
+      checks: { audit: 'ok', cli: cli.value.version, store: config.redisUrl === undefined ? 'embedded' : storeHealth.ok ? 'redis ok' : `redis unavailable: ${storeHealth.reason ?? 'not connected yet'}` },
+    }),
   });
 
   return ok(
@@ -80,7 +109,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
             tornTail: audit.recovery.tornTail === null ? null : { ...audit.recovery.tornTail },
           },
         });
-        log.info({ url, cli: cli.value.path, cliVersion: cli.value.version, endpointUrl: config.awsEndpointUrl, dataDir: config.dataDir, store: 'embedded', policyHash: judge.value.policyHash() }, 'broker listening');
+        log.info({ url, cli: cli.value.path, cliVersion: cli.value.version, endpointUrl: config.awsEndpointUrl, dataDir: config.dataDir, store: config.redisUrl === undefined ? 'embedded' : 'redis', policyHash: judge.value.policyHash() }, 'broker listening');
         // One human line for whoever started it; the JSON log above is for machines.
         appEnv.stderr.write(`aws-guard broker listening on ${url} (AWS CLI ${cli.value.version}, data dir ${config.dataDir})\n`);
         return { url };
@@ -95,7 +124,9 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
         log.info({ policyHash: reloaded.value.hash }, 'policy reloaded');
       },
       stop: async (why: string) => {
+        clearInterval(sweeper);
         await server.close();
+        await approvals.close();
         await audit.append({ type: 'broker.stopped', actor, data: { why } }).catch((e: unknown) => log.error({ err: (e as Error).message }, 'could not audit broker stop'));
         await audit.close();
       },

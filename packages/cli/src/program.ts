@@ -7,8 +7,9 @@ import { registerExec } from './commands/exec.js';
 import { registerShimInstall } from './commands/shim-install.js';
 import { registerAudit } from './commands/audit.js';
 import { registerExplain } from './commands/explain.js';
+import { registerApprovals } from './commands/approvals.js';
 
-const COMMANDS: readonly RegisterCommand[] = [registerBroker, registerToken, registerExec, registerShimInstall, registerExplain, registerAudit];
+const COMMANDS: readonly RegisterCommand[] = [registerBroker, registerToken, registerExec, registerShimInstall, registerExplain, registerApprovals, registerAudit];
 
 export const buildProgram = (ctx: CommandContext): Command => {
   const program = new Command('aws-guard')

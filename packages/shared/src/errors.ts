@@ -13,4 +13,6 @@ export class UserFacingError extends Error {
   }
 }
 
-export const isUserFacingError = (e: unknown): e is UserFacingError => e instanceof UserFacingError;
+/** By shape, not `instanceof`: the bundle's entry and its faces each carry their own copy of the class. */
+export const isUserFacingError = (e: unknown): e is UserFacingError =>
+  e instanceof Error && e.name === 'UserFacingError' && typeof (e as UserFacingError).exitCode === 'number' && typeof (e as UserFacingError).code === 'string';

@@ -82,6 +82,11 @@ export const createCasApprovalStore = (backend: ApprovalBackend, options: Approv
               await backend.update({ ...settled, revision: existing.revision + 1 }, existing.revision, now);
               continue;
             }
+            const { agent, human } = parsed.value.requester;
+            // The hash covers the identity, so this only happens when a caller hashed without it: never hand one
+            // requester's approval to another.
+            if (existing.requester.agent !== agent || existing.requester.human !== human)
+              return fail('APPROVAL_INVALID_INPUT', 'this command hash belongs to a request of another requester');
             if (existing.state === 'pending') return ok({ request: existing, outcome: 'joined' });
             if (existing.state === 'approved') return ok({ request: existing, outcome: 'reused' });
           }

@@ -147,7 +147,7 @@ export const createRedisApprovalStore = (options: RedisApprovalStoreOptions): Ap
       () => {
         subscribed = true;
         // A failure here means Redis went away again; the next 'ready' announces again.
-        void announceAll;
+        announceAll().catch(remember);
       },
       remember,
     );

@@ -89,7 +89,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
   const portAt = cfg.listen.lastIndexOf(':');
   const port = Number(cfg.listen.slice(portAt + 1));
   const sourcesByKey: Record<string, Layer> = {};
-  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'exec.timeout', 'logLevel'])
+  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'redis', 'exec.timeout', 'logLevel'])
     sourcesByKey[key] = origin[key] ?? 'default';
 
   return ok(
@@ -101,6 +101,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
       awsEndpointUrl: cfg.awsEndpointUrl,
       region: cfg.region,
       policyFile: cfg.policy === undefined ? undefined : resolve(sources.cwd, cfg.policy),
+      redisUrl: cfg.redis,
       exec: Object.freeze({
         timeoutMs,
         maxOutputBytes: cfg.exec?.maxOutputBytes ?? CONFIG_DEFAULTS.exec.maxOutputBytes,

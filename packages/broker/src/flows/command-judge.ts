@@ -47,7 +47,7 @@ export const createCommandJudge = (opts: JudgeOptions): Result<CommandJudge, str
         // Refusals that no policy can lift come first: forbidden uses, then local files the broker cannot honour.
         const files = cmd.forbidden.length > 0 ? undefined : checkLocalFiles(cmd);
         if (files !== undefined) return { effect: 'deny', rule: `files:${files.code}`, reasons: [files.reason], policyHash: decision.policyHash, code: files.code };
-        return { effect: decision.decision, rule: decision.rule, reasons: decision.reasons, policyHash: decision.policyHash };
+        return { effect: decision.decision, rule: decision.rule, reasons: decision.reasons, policyHash: decision.policyHash, ...(decision.approval === undefined ? {} : { approval: decision.approval }) };
       },
       policyHash: () => policy.hash,
       reload: () => {

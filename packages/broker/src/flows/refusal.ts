@@ -10,6 +10,8 @@ export type Decision = Readonly<{
   policyHash?: string;
   /** A stable code for refusals that are not policy decisions (FILE_PATH_UNSAFE, …). */
   code?: string;
+  /** What an `approve` decision needs: distinct approvers, an approver group, how long the approval stays usable. */
+  approval?: Readonly<{ approvers: number; group?: string; expires?: string }>;
 }>;
 
 export type Refusal = Readonly<{ code: string; reason: string; awsStyle: boolean }>;

@@ -17,6 +17,8 @@ import { sandboxOutfiles } from './check-local-files.js';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditSink } from './audit-sink.js';
+import type { ApprovalStore } from '../approval/approval-store.js';
+import { holdForApproval } from './hold-for-approval.js';
 import type { AuditEventType, JsonObject } from '@aws-guard/shared/audit/audit-record';
 
 export type AnalyzeOutcome =
@@ -33,6 +35,8 @@ export type RunCommandDeps = Readonly<{
   decide: (cmd: AwsCommand, identity: Identity) => Decision;
   audit: AuditSink;
   credentials: CredentialSource;
+  /** Where `approve` decisions wait; without one they are refused. */
+  approvals: ApprovalStore | undefined;
   log: Logger;
   newRequestId?: () => string;
 }>;
@@ -87,7 +91,23 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
   }
 
   const decision = deps.decide(cmd, identity);
-  if (decision.effect !== 'allow') {
+  let approval: { approvalId: string; approvers: readonly string[] } | undefined;
+  if (decision.effect === 'approve' && deps.approvals !== undefined) {
+    const held = await holdForApproval({ store: deps.approvals, region: cmd.region ?? deps.defaultRegion ?? null, record }, channel, cmd, decision, requestId);
+    if (held.kind === 'unavailable') {
+      await record('command.failed', { stage: 'approval', reason: held.message }, 'STORE_UNAVAILABLE');
+      return channel.error('STORE_UNAVAILABLE', held.message, requestId);
+    }
+    if (held.kind === 'abandoned') {
+      await record('command.cancelled', { stage: 'approval', approvalId: held.approvalId, cancelledBy: String(channel.cancelled.reason ?? 'disconnect') });
+      return;
+    }
+    if (held.kind === 'refused') {
+      const out = formatAccessDenied({ cmd, reason: held.reason, rule: decision.rule, requestId, cliMajor: deps.cli.major });
+      return refuse(out.stderr, out.exitCode, held.code, { ...held.data, rule: decision.rule, reason: held.reason, policyHash: decision.policyHash ?? null });
+    }
+    approval = { approvalId: held.approvalId, approvers: held.approvers };
+  } else if (decision.effect !== 'allow') {
     const refusal = describeRefusal(cmd, decision);
     const out = refusal.awsStyle
       ? formatAccessDenied({ cmd, reason: refusal.reason, rule: decision.rule, requestId, cliMajor: deps.cli.major })
@@ -108,7 +128,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
       return channel.error('EXEC_SPAWN_FAILED', 'the broker could not start the AWS CLI: tell the operator', requestId);
     }
     const type = outcome.exec.reason === 'cancelled' ? 'command.cancelled' : 'command.executed';
-    await record(type, { ...outcomeData(outcome.exec), ...outcome.digests, rule: decision.rule, policyHash: decision.policyHash ?? null, ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }) }, outcome.exec.reason === 'exited' ? undefined : outcome.exec.reason.toUpperCase().replace('-', '_'));
+    await record(type, { ...outcomeData(outcome.exec), ...outcome.digests, rule: decision.rule, policyHash: decision.policyHash ?? null, ...(approval === undefined ? {} : { approvalId: approval.approvalId, approvers: [...approval.approvers] }), ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }) }, outcome.exec.reason === 'exited' ? undefined : outcome.exec.reason.toUpperCase().replace('-', '_'));
     for (const path of sandboxOutfiles(cmd))
       if (await access(join(sandbox.home, path)).then(() => true, () => false))
         await channel.write('stderr', Buffer.from(`aws-guard: ${path} was written on the broker and discarded: returning files to the agent is not supported yet (request ${requestId})\n`));

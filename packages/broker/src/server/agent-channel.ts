@@ -1,7 +1,7 @@
 // What a flow sees of one agent connection: its identity, output with backpressure, stdin, cancellation.
 // The WebSocket details stay in agent-connection.ts.
 import type { Writable } from 'node:stream';
-import type { CommandExit } from '@aws-guard/shared/protocol/messages';
+import type { ApprovalPending, CommandExit } from '@aws-guard/shared/protocol/messages';
 import type { Identity } from '../auth/identity.js';
 
 export type CancelReason = 'signal' | 'disconnect' | 'user';
@@ -17,6 +17,8 @@ export type AgentChannel = Readonly<{
   exit: (requestId: string, exitCode: number, reason: CommandExit['reason']) => void;
   /** A gateway failure: the shim prints it and exits 255. */
   error: (code: string, message: string, requestId?: string) => void;
+  /** Tells the shim the command waits for a human decision. */
+  approvalPending: (message: ApprovalPending) => void;
   /** Aborted when the agent cancels (Ctrl-C, SIGTERM) or disconnects. */
   cancelled: AbortSignal;
 }>;

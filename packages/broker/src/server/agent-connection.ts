@@ -41,6 +41,7 @@ export const handleAgentConnection = (ws: WebSocket, identity: Identity, hello: 
     identity,
     cancelled: cancel.signal,
     accept: (requestId, stdin) => send({ type: 'command.accepted', requestId, stdin }),
+    approvalPending: (message) => send(message),
     write: (stream, chunk) => {
       if (ws.readyState !== ws.OPEN) return;
       const window = windows[stream];

@@ -6,15 +6,17 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Result } from '@aws-guard/shared/result';
 import { MAX_WS_PAYLOAD_BYTES } from '@aws-guard/shared/protocol/limits';
-import { AGENT_PATH, HEALTH_PATH, READY_PATH } from '@aws-guard/shared/protocol/endpoints';
+import { AGENT_PATH, APPROVER_PATH, HEALTH_PATH, READY_PATH } from '@aws-guard/shared/protocol/endpoints';
 import type { Identity } from '../auth/identity.js';
 
 
 export type Readiness = Readonly<{ ready: boolean; checks: Readonly<Record<string, string>> }>;
 
 export type BrokerServerDeps = Readonly<{
-  authenticate: (authorization: string | undefined) => Promise<Result<Identity>>;
+  /** Verifies the bearer token for the channel at `path` (each channel accepts its own roles). */
+  authenticate: (authorization: string | undefined, path: string) => Promise<Result<Identity>>;
   onAgent: (ws: WebSocket, identity: Identity) => void;
+  onApprover?: (ws: WebSocket, identity: Identity) => void;
   readiness: () => Readiness;
 }>;
 
@@ -51,11 +53,13 @@ export const createBrokerServer = (deps: BrokerServerDeps): BrokerServer => {
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if ((req.url ?? '').split('?')[0] !== AGENT_PATH) return rejectUpgrade(socket, 404, 'NOT_FOUND', `no WebSocket endpoint at ${req.url}`);
-    deps.authenticate(req.headers.authorization).then(
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const onOpen = path === AGENT_PATH ? deps.onAgent : path === APPROVER_PATH ? deps.onApprover : undefined;
+    if (onOpen === undefined) return rejectUpgrade(socket, 404, 'NOT_FOUND', `no WebSocket endpoint at ${req.url}`);
+    deps.authenticate(req.headers.authorization, path).then(
       (auth) => {
         if (!auth.ok) return rejectUpgrade(socket, auth.issue.code === 'AUTH_WRONG_ROLE' ? 403 : 401, auth.issue.code, auth.issue.message);
-        wss.handleUpgrade(req, socket, head, (ws) => deps.onAgent(ws, auth.value));
+        wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, auth.value));
       },
       () => rejectUpgrade(socket, 500, 'BROKER_INTERNAL', 'authentication failed unexpectedly'),
     );

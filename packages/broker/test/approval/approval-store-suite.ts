@@ -73,6 +73,16 @@ export const approvalStoreSuite = (t: Test, factory: StoreFactory): void => {
     t.equal(value(t, await store.list(), 'list').length, 2);
   });
 
+  t.test("a command hash is never shared across requesters: another agent's request is not joined", async (t) => {
+    const { store } = await open(t);
+    const input = approvalInput();
+    const r = value(t, await store.request(input), 'request').request;
+    value(t, await store.approve(r.id, approver('bob')), 'approve');
+    const intruder = await store.request({ ...input, requester: { agent: 'mallory-bot', human: 'mallory', sessionId: 'ses_9' } });
+    t.equal(codeOf(intruder), 'APPROVAL_INVALID_INPUT');
+    t.equal(value(t, await store.get(r.id), 'get').state, 'approved', 'the approval stays with its requester');
+  });
+
   t.test('an approved request is reused by the identical re-run exactly once', async (t) => {
     const { store } = await open(t);
     const input = approvalInput();

@@ -9,6 +9,7 @@ type BrokerFlags = Readonly<{
   awsEndpointUrl?: string;
   region?: string;
   policy?: string;
+  redis?: string;
   execTimeout?: string;
   logLevel?: string;
 }>;
@@ -24,6 +25,7 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
     .option('--aws-endpoint-url <url>', 'trusted endpoint override, e.g. a local emulator (env AWS_GUARD_AWS_ENDPOINT_URL); agents can never set one')
     .option('--region <region>', 'region when the agent sends none (env AWS_GUARD_REGION)')
     .option('--policy <file>', 'policy YAML (env AWS_GUARD_POLICY; default: the built-in policy)')
+    .option('--redis <url>', 'share approvals through Redis (env AWS_GUARD_REDIS; default: the embedded store)')
     .option('--exec-timeout <duration>', 'wall-time limit per command (env AWS_GUARD_EXEC_TIMEOUT; default 15m)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env AWS_GUARD_LOG_LEVEL; default info)')
     .action(async (flags: BrokerFlags) => {
@@ -38,6 +40,7 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
             awsEndpointUrl: flags.awsEndpointUrl,
             region: flags.region,
             policy: flags.policy,
+            redis: flags.redis,
             'exec.timeout': flags.execTimeout,
             logLevel: flags.logLevel,
           },

@@ -3,7 +3,8 @@
 import { encodeDataFrames } from '@aws-guard/shared/protocol/data-frame';
 import { createFlowWindow } from '@aws-guard/shared/protocol/flow-window';
 import { FLOW_WINDOW_BYTES, MAX_DATA_CHUNK_BYTES } from '@aws-guard/shared/protocol/limits';
-import { FORWARDED_ENV_NAMES, type ForwardedEnv } from '@aws-guard/shared/protocol/messages';
+import { FORWARDED_ENV_NAMES, type ApprovalPending, type ForwardedEnv } from '@aws-guard/shared/protocol/messages';
+import { formatDuration } from '@aws-guard/shared/duration';
 import { connectBroker, type BrokerConnection } from '../client/broker-client.js';
 import { readShimConfig } from './shim-config.js';
 import { SHIM_EXIT, SIGNAL_EXIT, type ShimIo, type ShimSignal } from './shim-io.js';
@@ -36,10 +37,10 @@ export const runShim = async (io: ShimIo): Promise<number> => {
     await write(io.stderr, `aws-guard: ${connected.issue.message}\n`);
     return SHIM_EXIT.gatewayFailure;
   }
-  return relayCommand(io, connected.value);
+  return relayCommand(io, connected.value, config.value.approvalWaitMs);
 };
 
-const relayCommand = (io: ShimIo, conn: BrokerConnection): Promise<number> =>
+const relayCommand = (io: ShimIo, conn: BrokerConnection, approvalWaitMs: number): Promise<number> =>
   new Promise<number>((resolve) => {
     const stdinWindow = createFlowWindow(FLOW_WINDOW_BYTES);
     let signalled: ShimSignal | undefined;
@@ -79,6 +80,18 @@ const relayCommand = (io: ShimIo, conn: BrokerConnection): Promise<number> =>
       io.stdin.on('end', () => conn.send({ type: 'command.stdin-end' }));
     };
 
+    // Agents' tool calls time out, so the wait is bounded; the request stays pending on the broker and an
+    // identical re-run after approval executes it (the approval is bound to the command's hash).
+    const waitForApproval = (pending: ApprovalPending) => {
+      const waitMs = approvalWaitMs;
+      const until = new Date(pending.expiresAt);
+      void write(io.stderr, `aws-guard: ${pending.command} needs approval (${pending.reason}); request ${pending.requestId}, approval ${pending.approvalId}, ${pending.requiredApprovers} approver(s) needed: aws-guard approve ${pending.approvalId}. Waiting up to ${formatDuration(waitMs)}.\n`);
+      setTimeout(() => {
+        conn.send({ type: 'command.cancel', reason: 'user' });
+        finish(SHIM_EXIT.gatewayFailure, `no decision on ${pending.approvalId} within ${formatDuration(waitMs)}; it stays pending until ${until.toISOString()}: once approved, run the identical command again to execute it`);
+      }, waitMs).unref();
+    };
+
     conn.listen({
       onData: (frame) => {
         const target = frame.stream === 'stderr' ? io.stderr : io.stdout;
@@ -99,6 +112,8 @@ const relayCommand = (io: ShimIo, conn: BrokerConnection): Promise<number> =>
             return finish(SHIM_EXIT.gatewayFailure, message.message);
           case 'hello':
             return finish(SHIM_EXIT.gatewayFailure, 'the broker sent a second hello');
+          case 'approval.pending':
+            return waitForApproval(message);
         }
       },
       onClose: (code, reason) => finish(SHIM_EXIT.gatewayFailure, `lost the connection to the broker (${code}${reason ? ` ${reason}` : ''})`),

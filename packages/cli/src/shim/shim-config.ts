@@ -3,8 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { fail, ok, type Result } from '@aws-guard/shared/result';
 import { AGENT_PATH } from '@aws-guard/shared/protocol/endpoints';
+import { parseDuration } from '@aws-guard/shared/duration';
 
-export type ShimConfig = Readonly<{ url: string; token: string }>;
+export type ShimConfig = Readonly<{ url: string; token: string; approvalWaitMs: number }>;
+
+/** How long the shim waits for an approval before it gives up (DESIGN §4); AWS_GUARD_APPROVAL_WAIT overrides. */
+export const DEFAULT_APPROVAL_WAIT_MS = 5 * 60_000;
 
 const HOW = 'set AWS_GUARD_URL (e.g. ws://127.0.0.1:8750) and AWS_GUARD_TOKEN or AWS_GUARD_TOKEN_FILE (a token from `aws-guard token issue`)';
 
@@ -38,5 +42,8 @@ export const readShimConfig = (env: Readonly<Record<string, string | undefined>>
     }
   }
   if (token === undefined || token === '') return fail('SHIM_CONFIG', `no token: ${HOW}`);
-  return ok({ url: url.value, token: token.trim() });
+  const wait = env['AWS_GUARD_APPROVAL_WAIT'];
+  const approvalWait = wait === undefined || wait === '' ? ok(DEFAULT_APPROVAL_WAIT_MS) : parseDuration(wait);
+  if (!approvalWait.ok) return fail('SHIM_CONFIG', `AWS_GUARD_APPROVAL_WAIT: ${approvalWait.issue.message}`);
+  return ok({ url: url.value, token: token.trim(), approvalWaitMs: approvalWait.value });
 };

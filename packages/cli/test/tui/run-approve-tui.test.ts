@@ -18,10 +18,11 @@ const terminal = (isTTY: boolean) => {
   };
 };
 
+// Polls, because loading ink (and its layout engine) on first use takes a while; nothing asserts on how long.
 const until = async (predicate: () => boolean, what: string): Promise<void> => {
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 1000; i++) {
     if (predicate()) return;
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`never saw ${what}`);
 };
@@ -46,18 +47,23 @@ t.test('q quits with exit code 0 and unsubscribes', async (t) => {
   const term = terminal(true);
   const client = createFakeApproverClient();
   const exit = runApproveTui(client, { stdin: term.stdin, stdout: term.stdout, now: () => T0 });
+  // A failed wait must not leave the app holding the test process open.
+  t.teardown(() => term.type('q'));
   await until(() => client.subscribers() === 1, 'the subscription');
   client.push([makeRequest('apr_1')]);
-  await until(() => term.written().includes('s3api:delete-bucket'), 'the list drawn');
   term.type('q');
   t.equal(await exit, 0);
   t.equal(client.subscribers(), 0);
+  // Only the title: ink throttles frames and, under CI=1, draws one frame at exit, so which list state
+  // reached the terminal depends on timing. The list itself is tested through ink-testing-library.
+  t.match(term.written(), /aws-guard approve/);
 });
 
 t.test('Ctrl+C quits like q', async (t) => {
   const term = terminal(true);
   const client = createFakeApproverClient();
   const exit = runApproveTui(client, { stdin: term.stdin, stdout: term.stdout, now: () => T0 });
+  t.teardown(() => term.type('q'));
   await until(() => client.subscribers() === 1, 'the subscription');
   term.type('\u0003');
   t.equal(await exit, 0);

@@ -17,6 +17,10 @@ export const AUDIT_EVENT_TYPES = [
   'command.executed',
   'command.cancelled',
   'command.failed',
+  'approval.requested',
+  'approval.approved',
+  'approval.denied',
+  'approval.consumed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -86,12 +86,27 @@ export const errorMessageSchema = z.strictObject({
   requestId: z.optional(z.string()),
 });
 
+/** The command waits for a human: the shim says so on stderr and waits (AWS_GUARD_APPROVAL_WAIT). */
+export const approvalPendingSchema = z.strictObject({
+  type: z.literal('approval.pending'),
+  requestId: z.string(),
+  approvalId: z.string(),
+  /** `s3api delete-bucket` */
+  command: z.string(),
+  /** Why it needs approval: the rule and its message. */
+  reason: z.string(),
+  requiredApprovers: positiveInt,
+  /** ISO time the pending request expires. */
+  expiresAt: z.string(),
+});
+
 export const serverMessageSchema = z.discriminatedUnion('type', [
   serverHelloSchema,
   commandAcceptedSchema,
   commandExitSchema,
   errorMessageSchema,
   flowAckSchema,
+  approvalPendingSchema,
 ]);
 
 export type ClientHello = z.infer<typeof clientHelloSchema>;
@@ -103,3 +118,4 @@ export type CommandExit = z.infer<typeof commandExitSchema>;
 export type ErrorMessage = z.infer<typeof errorMessageSchema>;
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 export type FlowStream = z.infer<typeof flowAckSchema>['stream'];
+export type ApprovalPending = z.infer<typeof approvalPendingSchema>;
