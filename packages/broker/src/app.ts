@@ -18,6 +18,8 @@ import { createEmbeddedApprovalStore } from './approval/embedded-approval-store.
 import { createRedisApprovalStore } from './approval/redis-approval-store.js';
 import { handleApproverConnection } from './server/approver-connection.js';
 import { APPROVER_PATH } from '@aws-guard/shared/protocol/endpoints';
+import type { ApprovalRequest } from '@aws-guard/shared/approval/approval-request';
+import { createWebhookNotifier } from './approval/notify-webhook.js';
 import { modelDir } from './model-dir.js';
 
 export type App = Readonly<{
@@ -45,6 +47,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   const credentials = createBrokerCredentials();
   const actor = { kind: 'broker' as const };
   const approvals = config.redisUrl === undefined ? createEmbeddedApprovalStore() : createRedisApprovalStore({ url: config.redisUrl });
+  const webhook = config.approvalWebhook === undefined ? undefined : createWebhookNotifier({ url: config.approvalWebhook, onFailure: (message) => log.warn({ webhook: 'approval' }, message) });
   let storeHealth: { ok: boolean; reason?: string } = { ok: config.redisUrl === undefined };
   // Expiries are applied by sweeping: it is what tells waiting agents and approvers that time ran out.
   const sweeper = setInterval(() => {
@@ -62,6 +65,8 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
     audit,
     credentials,
     approvals,
+    ...(config.redisUrl === undefined ? {} : { sharedStoreHealth: () => approvals.health() }),
+    ...(webhook === undefined ? {} : { notifyApprovers: (request: ApprovalRequest) => void webhook.notify(request) }),
     log,
   };
   const hello = { brokerVersion: appEnv.version, cli: { version: cli.value.version, major: cli.value.major, versionText: cli.value.versionText } };

@@ -15,6 +15,7 @@ export const brokerConfigInputSchema = z.strictObject({
   awsEndpointUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1').optional(),
   policy: z.string().min(1).optional(),
+  approvalWebhook: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   redis: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   exec: z
     .strictObject({
@@ -42,6 +43,8 @@ export type BrokerConfig = Readonly<{
   policyFile: string | undefined;
   /** Redis URL: approvals shared by every broker on it; undefined = the embedded store. */
   redisUrl: string | undefined;
+  /** Slack-compatible webhook told about every new approval request. */
+  approvalWebhook: string | undefined;
   exec: Readonly<{ timeoutMs: number; maxOutputBytes: number; killGraceMs: number }>;
   logLevel: string;
   /** Where each setting came from, for `doctor` and the start-up log. */
@@ -64,6 +67,7 @@ export const CONFIG_ENV = Object.freeze({
   AWS_GUARD_REGION: 'region',
   AWS_GUARD_POLICY: 'policy',
   AWS_GUARD_REDIS: 'redis',
+  AWS_GUARD_APPROVAL_WEBHOOK: 'approvalWebhook',
   AWS_GUARD_EXEC_TIMEOUT: 'exec.timeout',
   AWS_GUARD_LOG_LEVEL: 'logLevel',
 } as const);

@@ -102,6 +102,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
       region: cfg.region,
       policyFile: cfg.policy === undefined ? undefined : resolve(sources.cwd, cfg.policy),
       redisUrl: cfg.redis,
+      approvalWebhook: cfg.approvalWebhook,
       exec: Object.freeze({
         timeoutMs,
         maxOutputBytes: cfg.exec?.maxOutputBytes ?? CONFIG_DEFAULTS.exec.maxOutputBytes,

@@ -1,6 +1,7 @@
 // A command the policy holds for a human: create (or join, or reuse) the approval request, tell the agent,
 // wait for the decision, and take the single use. Every step is audited; a store failure fails closed.
 import type { AwsCommand } from '@aws-guard/shared/command/aws-command';
+import type { ApprovalRequest } from '@aws-guard/shared/approval/approval-request';
 import { parseDuration } from '@aws-guard/shared/duration';
 import type { JsonObject } from '@aws-guard/shared/audit/audit-record';
 import type { ApprovalStore } from '../approval/approval-store.js';
@@ -19,6 +20,8 @@ export type HoldDeps = Readonly<{
   store: ApprovalStore;
   region: string | null;
   record: (type: 'approval.requested' | 'approval.consumed', data: JsonObject, code?: string) => Promise<unknown>;
+  /** Tells approvers about a new request (the webhook); not awaited: the agent does not wait for Slack. */
+  notify?: (request: ApprovalRequest) => void;
 }>;
 
 /** `Bucket=b`, `FunctionName=f`: what the parameters name, for the approver's eye. */
@@ -45,7 +48,10 @@ export const holdForApproval = async (deps: HoldDeps, channel: AgentChannel, cmd
   });
   if (!asked.ok) return { kind: 'unavailable', message: `approvals are unavailable, so nothing that needs one runs: ${asked.issue.message}` };
   let request = asked.value.request;
-  if (asked.value.outcome === 'created') await deps.record('approval.requested', { approvalId: request.id, commandHash: request.commandHash, rule: decision.rule, requiredApprovers: request.requiredApprovers });
+  if (asked.value.outcome === 'created') {
+    await deps.record('approval.requested', { approvalId: request.id, commandHash: request.commandHash, rule: decision.rule, requiredApprovers: request.requiredApprovers });
+    deps.notify?.(request);
+  }
 
   if (request.state === 'pending') {
     channel.approvalPending({

@@ -18,6 +18,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditSink } from './audit-sink.js';
 import type { ApprovalStore } from '../approval/approval-store.js';
+import type { ApprovalRequest } from '@aws-guard/shared/approval/approval-request';
 import { holdForApproval } from './hold-for-approval.js';
 import type { AuditEventType, JsonObject } from '@aws-guard/shared/audit/audit-record';
 
@@ -37,6 +38,10 @@ export type RunCommandDeps = Readonly<{
   credentials: CredentialSource;
   /** Where `approve` decisions wait; without one they are refused. */
   approvals: ApprovalStore | undefined;
+  /** Announces new approval requests (webhook), when configured. */
+  notifyApprovers?: (request: ApprovalRequest) => void;
+  /** In Redis mode every command needs the shared store (DESIGN §5: fail closed); undefined = no such gate. */
+  sharedStoreHealth?: () => Promise<{ ok: true } | { ok: false; reason: string }>;
   log: Logger;
   newRequestId?: () => string;
 }>;
@@ -82,6 +87,12 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
     channel.exit(requestId, exitCode, 'refused');
   };
 
+  const shared = await deps.sharedStoreHealth?.();
+  if (shared !== undefined && !shared.ok) {
+    await record('command.failed', { stage: 'store', reason: shared.reason }, 'STORE_UNAVAILABLE');
+    return channel.error('STORE_UNAVAILABLE', `the broker's shared store (Redis) is unavailable, so it runs nothing: ${shared.reason}`, requestId);
+  }
+
   if (!analysis.ok) return refuse(analysis.issue.message, analysis.issue.exitCode, analysis.issue.code, { reason: 'unparseable' });
   const cmd = analysis.value;
   if (cmd.globals['version'] === true) {
@@ -93,7 +104,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
   const decision = deps.decide(cmd, identity);
   let approval: { approvalId: string; approvers: readonly string[] } | undefined;
   if (decision.effect === 'approve' && deps.approvals !== undefined) {
-    const held = await holdForApproval({ store: deps.approvals, region: cmd.region ?? deps.defaultRegion ?? null, record }, channel, cmd, decision, requestId);
+    const held = await holdForApproval({ store: deps.approvals, region: cmd.region ?? deps.defaultRegion ?? null, record, ...(deps.notifyApprovers === undefined ? {} : { notify: deps.notifyApprovers }) }, channel, cmd, decision, requestId);
     if (held.kind === 'unavailable') {
       await record('command.failed', { stage: 'approval', reason: held.message }, 'STORE_UNAVAILABLE');
       return channel.error('STORE_UNAVAILABLE', held.message, requestId);

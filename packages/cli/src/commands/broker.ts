@@ -10,6 +10,7 @@ type BrokerFlags = Readonly<{
   region?: string;
   policy?: string;
   redis?: string;
+  approvalWebhook?: string;
   execTimeout?: string;
   logLevel?: string;
 }>;
@@ -26,6 +27,7 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
     .option('--region <region>', 'region when the agent sends none (env AWS_GUARD_REGION)')
     .option('--policy <file>', 'policy YAML (env AWS_GUARD_POLICY; default: the built-in policy)')
     .option('--redis <url>', 'share approvals through Redis (env AWS_GUARD_REDIS; default: the embedded store)')
+    .option('--approval-webhook <url>', 'POST a Slack-compatible message for every new approval request (env AWS_GUARD_APPROVAL_WEBHOOK)')
     .option('--exec-timeout <duration>', 'wall-time limit per command (env AWS_GUARD_EXEC_TIMEOUT; default 15m)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env AWS_GUARD_LOG_LEVEL; default info)')
     .action(async (flags: BrokerFlags) => {
@@ -41,6 +43,7 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
             region: flags.region,
             policy: flags.policy,
             redis: flags.redis,
+            approvalWebhook: flags.approvalWebhook,
             'exec.timeout': flags.execTimeout,
             logLevel: flags.logLevel,
           },

@@ -18,6 +18,6 @@ export const createTickingClock = (now: () => Date = () => new Date(), everyMs =
 
 export const useNow = (clock: Clock): Date => {
   const [now, setNow] = useState(() => clock.now());
-  
+  useEffect(() => clock.onTick(() => setNow(clock.now())), [clock]);
   return now;
 };

@@ -20,6 +20,8 @@ export type AppHarness = Readonly<{
   clock: FakeClock;
   frame: () => string;
   press: (...keys: string[]) => Promise<void>;
+  /** Writes to stdin without waiting, for measuring. */
+  stdin: (data: string) => void;
   waitFor: (predicate: (frame: string) => boolean, what: string) => Promise<string>;
   unmount: () => void;
 }>;
@@ -46,5 +48,5 @@ export const renderApproveApp = (): AppHarness => {
       await turn();
     }
   };
-  return { client, clock, frame, press, waitFor, unmount: app.unmount };
+  return { client, clock, frame, press, waitFor, stdin: (data) => app.stdin.write(data), unmount: app.unmount };
 };
