@@ -5,9 +5,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startMoto } from '../helpers/moto.js';
 import { startBroker } from '../helpers/broker.js';
+import { runGuard } from '../helpers/guard-cli.js';
 import { agentEnv, runAws, shimBinDir } from '../helpers/shim.js';
 import { runAwsDirect } from '../helpers/real-aws.js';
-import { BUNDLE } from '../helpers/paths.js';
 
 const moto = await startMoto();
 t.teardown(moto.stop);
@@ -17,16 +17,8 @@ const env = await agentEnv(broker.url, await broker.token({ agent: 'claude-1', h
 const bobToken = await broker.token({ agent: 'bob-laptop', human: 'bob', role: 'approver' });
 const aliceApprover = await broker.token({ agent: 'alice-laptop', human: 'alice', role: 'approver' });
 
-/** Runs `aws-guard ARGS` (the admin CLI) and collects its output. */
-const guard = (args: string[], token: string) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(BUNDLE, [...args, '--broker', broker.url, '--token', token], { env: { PATH: process.env['PATH'], HOME: '/tmp' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Runs `aws-guard ARGS` (the admin CLI) against this broker. */
+const guard = (args: string[], token: string) => runGuard([...args, '--broker', broker.url, '--token', token]);
 
 /** Starts an agent command that will be held, and resolves once the shim has said which approval it waits for. */
 const startHeld = async (argv: string[], extraEnv: NodeJS.ProcessEnv = {}) => {

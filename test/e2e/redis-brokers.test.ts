@@ -5,8 +5,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startRedis } from '../helpers/redis.js';
 import { startBroker } from '../helpers/broker.js';
+import { runGuard } from '../helpers/guard-cli.js';
 import { agentEnv, runAws, shimBinDir } from '../helpers/shim.js';
-import { BUNDLE, FIXTURES } from '../helpers/paths.js';
+import { FIXTURES } from '../helpers/paths.js';
 
 const redis = await startRedis();
 let redisNow = redis;
@@ -23,15 +24,7 @@ t.teardown(b.stop);
 const env = await agentEnv(a.url, await a.token({ agent: 'agent-a', human: 'alice' }));
 const approverOnB = await b.token({ agent: 'carol-laptop', human: 'carol', role: 'approver' });
 
-const guard = (args: string[]) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(BUNDLE, [...args, '--broker', b.url, '--token', approverOnB], { env: { PATH: process.env['PATH'], HOME: '/tmp' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+const guard = (args: string[]) => runGuard([...args, '--broker', b.url, '--token', approverOnB]);
 
 t.test('an agent on broker A is approved on broker B, and A runs the command', async (t) => {
   const shim = spawn(join(await shimBinDir(), 'aws'), ['s3', 'rb', 's3://old-logs', '--force'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -10,33 +10,12 @@ import type { ApproverClientMessage, ApproverServerMessage } from '@aws-guard/sh
 import { APPROVER_PATH } from '@aws-guard/shared/protocol/endpoints';
 import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from '@aws-guard/shared/protocol/version';
 import type { ApproverClient, DecisionResult } from '../tui/approver-client.js';
+import { channelUrl, describeRejection } from './broker-url.js';
 
 export type ApproverConnection = ApproverClient & Readonly<{ close: () => void }>;
 
 /** ws(s):// or http(s):// broker URL → the approver channel URL. */
-export const approverUrl = (raw: string): Result<string, 'APPROVER_CONFIG'> => {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return fail('APPROVER_CONFIG', `the broker URL is not a URL: "${raw}"`);
-  }
-  const scheme = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' }[url.protocol];
-  if (scheme === undefined) return fail('APPROVER_CONFIG', `the broker URL must be ws://, wss://, http:// or https://`);
-  url.protocol = scheme;
-  url.pathname = APPROVER_PATH;
-  return ok(url.toString());
-};
-
-const rejection = (status: number, body: string): string => {
-  try {
-    const parsed = JSON.parse(body) as { code?: string; message?: string };
-    if (parsed.message) return `${parsed.message} (${parsed.code ?? status})`;
-  } catch {
-    // not JSON
-  }
-  return `HTTP ${status}`;
-};
+export const approverUrl = (raw: string): Result<string, 'BROKER_URL'> => channelUrl(raw, APPROVER_PATH, 'the broker URL', false);
 
 export const connectApprover = (opts: { url: string; token: string; clientVersion: string }): Promise<Result<ApproverConnection, 'APPROVER_UNREACHABLE'>> =>
   new Promise((resolve) => {
@@ -90,7 +69,7 @@ export const connectApprover = (opts: { url: string; token: string; clientVersio
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      res.on('end', () => settle(fail('APPROVER_UNREACHABLE', `the broker refused the connection: ${rejection(res.statusCode ?? 0, body)}`)));
+      res.on('end', () => settle(fail('APPROVER_UNREACHABLE', `the broker refused the connection: ${describeRejection(res.statusCode ?? 0, body)}`)));
     });
     ws.on('error', (e: NodeJS.ErrnoException) => settle(fail('APPROVER_UNREACHABLE', `cannot reach the broker at ${opts.url} (${e.code ?? e.message})`)));
     ws.on('open', () => send({ type: 'hello', protocol: { min: MIN_PROTOCOL_VERSION, max: PROTOCOL_VERSION }, client: { name: 'aws-guard-approver', version: opts.clientVersion } }));

@@ -7,6 +7,7 @@ import type { DataFrame } from '@aws-guard/shared/protocol/data-frame';
 import { MAX_WS_PAYLOAD_BYTES } from '@aws-guard/shared/protocol/limits';
 import type { ClientMessage, ServerHello, ServerMessage } from '@aws-guard/shared/protocol/messages';
 import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from '@aws-guard/shared/protocol/version';
+import { describeRejection } from './broker-url.js';
 
 export type ClientCode = 'BROKER_UNREACHABLE' | 'BROKER_REJECTED' | 'PROTOCOL_UNSUPPORTED' | 'PROTOCOL_ERROR';
 
@@ -34,16 +35,6 @@ export type ConnectOptions = Readonly<{
   protocolRange?: { min: number; max: number };
 }>;
 
-const describeHttpRejection = (status: number, body: string): string => {
-  try {
-    const parsed = JSON.parse(body) as { code?: string; message?: string };
-    if (parsed.message) return `${parsed.message} (${parsed.code ?? status})`;
-  } catch {
-    // not JSON: fall through to the status line
-  }
-  return `HTTP ${status}`;
-};
-
 export const connectBroker = (opts: ConnectOptions): Promise<Result<BrokerConnection, ClientCode>> =>
   new Promise((resolve) => {
     const ws = new WebSocket(opts.url, {
@@ -64,7 +55,7 @@ export const connectBroker = (opts: ConnectOptions): Promise<Result<BrokerConnec
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString('utf8')));
       res.on('end', () => {
-        settle(fail('BROKER_REJECTED', `the broker refused the connection: ${describeHttpRejection(res.statusCode ?? 0, body)}`));
+        settle(fail('BROKER_REJECTED', `the broker refused the connection: ${describeRejection(res.statusCode ?? 0, body)}`));
         ws.terminate();
       });
     });

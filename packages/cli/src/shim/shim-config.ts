@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fail, ok, type Result } from '@aws-guard/shared/result';
 import { AGENT_PATH } from '@aws-guard/shared/protocol/endpoints';
+import { channelUrl } from '../client/broker-url.js';
 import { parseDuration } from '@aws-guard/shared/duration';
 
 export type ShimConfig = Readonly<{ url: string; token: string; approvalWaitMs: number }>;
@@ -14,17 +15,8 @@ const HOW = 'set AWS_GUARD_URL (e.g. ws://127.0.0.1:8750) and AWS_GUARD_TOKEN or
 
 /** Accepts ws(s):// or http(s):// with or without the agent path; returns the agent WebSocket URL. */
 export const agentUrl = (raw: string): Result<string, 'SHIM_CONFIG'> => {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return fail('SHIM_CONFIG', `AWS_GUARD_URL is not a URL: "${raw}"`);
-  }
-  const scheme = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' }[url.protocol];
-  if (scheme === undefined) return fail('SHIM_CONFIG', `AWS_GUARD_URL must be ws://, wss://, http:// or https://, not ${url.protocol}//`);
-  url.protocol = scheme;
-  if (url.pathname === '/' || url.pathname === '') url.pathname = AGENT_PATH;
-  return ok(url.toString());
+  const url = channelUrl(raw, AGENT_PATH, 'AWS_GUARD_URL', true);
+  return url.ok ? url : fail('SHIM_CONFIG', url.issue.message);
 };
 
 export const readShimConfig = (env: Readonly<Record<string, string | undefined>>): Result<ShimConfig, 'SHIM_CONFIG'> => {

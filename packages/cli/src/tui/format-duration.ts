@@ -1,4 +1,4 @@
-// Compact durations for the list's age and time-left columns: `42s`, `4m05s`, `2h07m`, `3d04h`.
+// Compact durations for ages and countdowns: `42s`, `4m05s`, `2h07m`, `3d04h`; `expired` once time is up.
 
 export const formatDuration = (ms: number): string => {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -12,3 +12,6 @@ export const formatDuration = (ms: number): string => {
 
 /** Milliseconds from `now` to an ISO time; NaN when the time does not parse. */
 export const msUntil = (iso: string, now: Date): number => Date.parse(iso) - now.getTime();
+
+/** What a countdown shows: the time left, `expired`, or `?` for a time that does not parse. */
+export const timeLeftText = (ms: number): string => (Number.isNaN(ms) ? '?' : ms <= 0 ? 'expired' : formatDuration(ms));

@@ -6,9 +6,8 @@ import { DetailField } from './detail-field.js';
 import { EscapedText } from './escaped-text.js';
 import { formatArgv } from './format-argv.js';
 import { formatBytes } from './format-bytes.js';
-import { formatDuration, msUntil } from './format-duration.js';
+import { formatDuration, msUntil, timeLeftText } from './format-duration.js';
 import { looksLikeJson } from './preview-json.js';
-import { timeLeftText } from './request-row.js';
 import { riskColor } from './risk-color.js';
 import { TextPreview } from './text-preview.js';
 

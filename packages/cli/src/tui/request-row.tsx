@@ -4,15 +4,13 @@ import { Text } from 'ink';
 import { memo } from 'react';
 import { escapeTerminalText } from './escape-terminal-text.js';
 import { fitColumn } from './fit-column.js';
-import { formatDuration, msUntil } from './format-duration.js';
+import { formatDuration, msUntil, timeLeftText } from './format-duration.js';
 import type { ColumnWidths } from './request-columns.js';
 import { riskColor } from './risk-color.js';
 
 type Props = Readonly<{ request: ApprovalRequest; selected: boolean; now: Date; widths: ColumnWidths }>;
 
 const leftColor = (ms: number): string | undefined => (ms < 60_000 ? 'red' : ms < 5 * 60_000 ? 'yellow' : undefined);
-
-export const timeLeftText = (ms: number): string => (Number.isNaN(ms) ? '?' : ms <= 0 ? 'expired' : formatDuration(ms));
 
 const RequestRowView = ({ request: r, selected, now, widths: w }: Props) => {
   const left = msUntil(r.expiresAt, now);
