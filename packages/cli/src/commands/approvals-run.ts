@@ -49,12 +49,13 @@ export const runDecide = async (decision: 'approve' | 'deny', id: string, opts: 
 };
 
 export const runApproveUi = async (opts: AccessOptions, ctx: CommandContext): Promise<number> => {
-  if (!process.stdin.isTTY)
+  // Checked before connecting: runApproveTui checks again (stdout too) and says what to use instead.
+  if (!process.stdin.isTTY || !process.stdout.isTTY)
     throw new UserFacingError('NO_TTY', 'the approval UI needs a terminal: use `aws-guard pending`, `aws-guard approve ID`, `aws-guard deny ID --reason …`', 2);
   const conn = await openApproverConnection(opts, ctx);
   try {
     const { runApproveTui } = await import('../tui/run-approve-tui.js');
-    return await runApproveTui(conn, { stdin: process.stdin, stdout: process.stdout });
+    return await runApproveTui(conn, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
   } finally {
     conn.close();
   }

@@ -5,7 +5,8 @@ import type { DecisionResult } from './approver-client.js';
 import { selectVisibleRequests } from './select-visible-requests.js';
 
 export type DecisionKind = 'approve' | 'deny';
-export type Prompt = Readonly<{ kind: DecisionKind; id: string; text: string }>;
+/** `what` is the request's service:operation, fixed when the prompt opens, so Enter confirms what was read. */
+export type Prompt = Readonly<{ kind: DecisionKind; id: string; what: string; text: string }>;
 export type Status = Readonly<{
   tone: 'info' | 'ok' | 'error';
   text: string;
@@ -100,7 +101,8 @@ const closeGone = (before: ApproveState, after: ApproveState, requests: readonly
   return { ...after, detail: false, prompt: null, status: { tone: 'info', text: goneText(focused, requests) } };
 };
 
-const clean = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+// Typed text is one line: a pasted line break becomes a space, other control characters are dropped.
+const clean = (text: string): string => text.replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 
 const withFilter = (state: ApproveState, filter: string): ApproveState =>
   reselect({ ...state, filter }, selectVisibleRequests(state.requests ?? [], filter));
@@ -108,7 +110,9 @@ const withFilter = (state: ApproveState, filter: string): ApproveState =>
 const openPrompt = (state: ApproveState, kind: DecisionKind): ApproveState => {
   if (state.selectedId === null) return { ...state, status: { tone: 'error', text: 'no request selected' } };
   if (state.deciding !== null) return { ...state, status: { tone: 'error', text: `still waiting for the broker on ${state.deciding}` } };
-  return { ...state, prompt: { kind, id: state.selectedId, text: '' }, status: null };
+  const request = state.visible[state.selectedIndex];
+  const what = request ? `${request.summary.service}:${request.summary.operation}` : '';
+  return { ...state, prompt: { kind, id: state.selectedId, what, text: '' }, status: null };
 };
 
 const decisionDone = (state: ApproveState, action: Extract<ApproveAction, { type: 'decision-done' }>): ApproveState => {

@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 
-export const LABEL_WIDTH = 13;
+const LABEL_WIDTH = 13;
 
 export const DetailField = ({ label, children }: Readonly<{ label: string; children: ReactNode }>) => (
   <Box>

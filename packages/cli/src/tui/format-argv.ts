@@ -5,7 +5,7 @@ import { escapeSegments, type TextSegment } from './escape-terminal-text.js';
 const BARE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 // A single argument can be up to 256 KiB on the wire (protocol limit); a screenful is enough to judge it.
-export const MAX_ARG_CHARS = 2000;
+const MAX_ARG_CHARS = 2000;
 
 const quoteSegments = (arg: string): TextSegment[] => {
   if (BARE.test(arg)) return escapeSegments(arg);

@@ -2,7 +2,7 @@
 import { Text } from 'ink';
 import type { ApproveState } from './approve-state.js';
 
-export const helpBarText = (state: ApproveState): string => {
+const helpBarText = (state: ApproveState): string => {
   if (state.prompt) return 'Enter confirm · Esc cancel';
   if (state.filterEditing) return 'type to filter · ↑/↓ move · Enter keep filter · Esc clear';
   if (state.help) return '? or Esc close help · q quit';

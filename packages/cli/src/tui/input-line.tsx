@@ -8,7 +8,8 @@ const CURSOR = '▌';
 export const InputLine = ({ state }: Readonly<{ state: ApproveState }>) => {
   const { prompt, filter, filterEditing } = state;
   if (prompt) {
-    const label = prompt.kind === 'approve' ? `Approve ${prompt.id} — reason (optional): ` : `Deny ${prompt.id} — reason (required): `;
+    const target = `${prompt.id} (${prompt.what})`;
+    const label = prompt.kind === 'approve' ? `Approve ${target} — reason (optional): ` : `Deny ${target} — reason (required): `;
     return (
       <Text wrap="truncate-start">
         <Text bold color={prompt.kind === 'approve' ? 'green' : 'red'}>

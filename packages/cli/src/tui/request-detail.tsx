@@ -7,7 +7,7 @@ import { EscapedText } from './escaped-text.js';
 import { formatArgv } from './format-argv.js';
 import { formatBytes } from './format-bytes.js';
 import { formatDuration, msUntil, timeLeftText } from './format-duration.js';
-import { looksLikeJson } from './preview-json.js';
+import { looksLikeJson } from './preview-text.js';
 import { riskColor } from './risk-color.js';
 import { TextPreview } from './text-preview.js';
 
@@ -36,12 +36,14 @@ export const RequestDetail = ({ request: r, now }: Props) => {
   return (
     <Box flexDirection="column">
       <Text>
-        <Text bold>{r.id}</Text>{' '}
+        <Text bold>
+          <EscapedText text={r.id} />
+        </Text>{' '}
         <Text color={riskColor(s.risk)} bold>
           [<EscapedText text={s.risk} />]
         </Text>{' '}
         <EscapedText text={`${s.service}:${s.operation}`} />
-        {s.apiOperation !== null && <Text dimColor>{` (${s.apiOperation})`}</Text>}
+        {s.apiOperation !== null && <EscapedText text={` (${s.apiOperation})`} />}
         {s.region !== null && <EscapedText text={`  region ${s.region}`} />}
       </Text>
       <DetailField label="Requested by">

@@ -19,7 +19,7 @@ const haystack = (r: ApprovalRequest): string => {
 };
 
 /** Every whitespace-separated term must appear (case-insensitive) in one of the request's searchable fields. */
-export const matchesFilter = (r: ApprovalRequest, filter: string): boolean => {
+const matchesFilter = (r: ApprovalRequest, filter: string): boolean => {
   const terms = filter.toLowerCase().split(/\s+/).filter(Boolean);
   const text = haystack(r);
   return terms.every((term) => text.includes(term));

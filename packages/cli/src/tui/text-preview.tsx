@@ -1,9 +1,9 @@
 // A few lines of a JSON input or text file, pretty-printed when it parses, with how much was left out.
 import { Box, Text } from 'ink';
 import { EscapedText } from './escaped-text.js';
-import { previewText } from './preview-json.js';
+import { previewText } from './preview-text.js';
 
-export const PREVIEW_LINES = 12;
+const PREVIEW_LINES = 12;
 
 export const TextPreview = ({ text }: Readonly<{ text: string }>) => {
   const { lines, more } = previewText(text, PREVIEW_LINES);

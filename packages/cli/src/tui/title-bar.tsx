@@ -2,7 +2,7 @@
 import { Text } from 'ink';
 import type { ApproveState } from './approve-state.js';
 
-export const titleText = (state: ApproveState): string => {
+const titleText = (state: ApproveState): string => {
   if (state.requests === null) return 'waiting for the broker’s list of pending requests…';
   const pending = state.requests.filter((r) => r.state === 'pending').length;
   const shown = state.filter === '' ? '' : ` · ${state.visible.length} match the filter`;

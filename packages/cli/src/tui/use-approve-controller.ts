@@ -5,6 +5,7 @@ import { useCallback, useRef, useState } from 'react';
 import { approveReducer, initialApproveState, type ApproveAction, type ApproveState } from './approve-state.js';
 import type { ApproverClient, DecisionResult } from './approver-client.js';
 import { interpretKey, type KeyOutcome } from './interpret-key.js';
+import { splitInput } from './split-input.js';
 import { useApprovalFeed } from './use-approval-feed.js';
 
 type Decision = Extract<KeyOutcome, { type: 'decide' }>;
@@ -43,11 +44,17 @@ export const useApproveController = (client: ApproverClient): ApproveState => {
   );
 
   useInput((input, key) => {
-    const outcome = interpretKey(stateRef.current, input, key);
-    if (outcome === null) return;
-    if (outcome.type === 'action') dispatch(outcome.action);
-    else if (outcome.type === 'quit') exit();
-    else void decide(outcome);
+    const typing = (): boolean => stateRef.current.prompt !== null || stateRef.current.filterEditing;
+    for (const [oneInput, oneKey] of splitInput(input, key, typing)) {
+      const outcome = interpretKey(stateRef.current, oneInput, oneKey);
+      if (outcome === null) continue;
+      if (outcome.type === 'action') dispatch(outcome.action);
+      else if (outcome.type === 'decide') void decide(outcome);
+      else {
+        exit();
+        return;
+      }
+    }
   });
 
   return state;

@@ -82,6 +82,19 @@ t.test('arrows and j/k move the selection within the list', async (t) => {
   h.unmount();
 });
 
+t.test('keys that arrive in one read (fast typing, tmux) act one by one', async (t) => {
+  const h = await withList();
+  await h.press('jj');
+  t.match(selectedLine(h.frame()), /iam:/, 'two rows down');
+  await h.press('kkaok\r');
+  await h.waitFor((f) => f.includes('approved apr_ec2'), 'the approval');
+  t.same(h.client.sent, [{ kind: 'approve', id: 'apr_ec2', reason: 'ok' }], 'the prompt opened mid-burst took the rest as its reason');
+  await h.press('d', 'first line\rsecond\r');
+  t.match(h.frame(), /Deny apr_ec2 \(ec2:terminate-instances\) — reason \(required\): first line second▌/, 'a pasted multi-line reason does not submit itself');
+  t.equal(h.client.sent.length, 1);
+  h.unmount();
+});
+
 t.test('/ filters on service, operation, agent, human and argv; Esc clears', async (t) => {
   const h = await withList();
   await h.press('/', 'c', 'a', 'r', 'o', 'l');
@@ -175,7 +188,7 @@ t.test('hostile argv is shown escaped, never sent to the terminal raw', async (t
 t.test('a approves the selected request without a reason', async (t) => {
   const h = await withList();
   await h.press(KEY.down, 'a');
-  t.match(h.frame(), /Approve apr_s3 — reason \(optional\): ▌/);
+  t.match(h.frame(), /Approve apr_s3 \(s3api:delete-bucket\) — reason \(optional\): ▌/);
   await h.press(KEY.enter);
   await h.waitFor((f) => f.includes('✓ approved apr_s3'), 'the approval result');
   t.same(h.client.sent, [{ kind: 'approve', id: 'apr_s3', reason: undefined }]);
@@ -196,7 +209,7 @@ t.test('d refuses an empty reason, then denies with one', async (t) => {
   await h.press('d', ' ', KEY.enter);
   let f = h.frame();
   t.match(f, /✗ a reason is required to deny/);
-  t.match(f, /Deny apr_ec2 — reason \(required\):/, 'the prompt stays open');
+  t.match(f, /Deny apr_ec2 \(ec2:terminate-instances\) — reason \(required\):/, 'the prompt stays open');
   t.same(h.client.sent, [], 'nothing reached the broker');
   await h.press(...'not in prod', KEY.backspace, KEY.backspace, 'od', KEY.enter);
   f = await h.waitFor((x) => x.includes('denied apr_ec2'), 'the denial result');

@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { APPROVAL_STATES } from '../approval/approval-request.js';
 
-const vote = z.strictObject({ approver: z.string(), at: z.string(), reason: z.optional(z.string()) });
+const vote = z.looseObject({ approver: z.string(), human: z.optional(z.string()), at: z.string(), reason: z.optional(z.string()) });
 
 /** The wire form of ApprovalRequest (approval/approval-request.ts); unknown fields are tolerated for newer brokers. */
 export const approvalRequestSchema = z.looseObject({
