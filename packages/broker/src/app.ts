@@ -50,6 +50,16 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   const webhook = config.approvalWebhook === undefined ? undefined : createWebhookNotifier({ url: config.approvalWebhook, onFailure: (message) => log.warn({ webhook: 'approval' }, message) });
   let storeHealth: { ok: boolean; reason?: string } = { ok: config.redisUrl === undefined };
   // Expiries are applied by sweeping: it is what tells waiting agents and approvers that time ran out.
+  // Expiries and cancellations of the requests this broker created are audited here (once, by their owner):
+  // nobody may be waiting on them any more, but the record must say how they ended.
+  const createdHere = new Set<string>();
+  const unwatch = approvals.subscribe(({ request }) => {
+    if (!createdHere.has(request.id) || (request.state !== 'expired' && request.state !== 'cancelled')) return;
+    createdHere.delete(request.id);
+    void audit
+      .append({ type: request.state === 'expired' ? 'approval.expired' : 'approval.cancelled', requestId: request.requestId, actor, data: { approvalId: request.id, state: request.state } })
+      .catch((e: unknown) => log.error({ err: (e as Error).message, approvalId: request.id }, 'could not audit the end of an approval request'));
+  });
   const sweeper = setInterval(() => {
     void approvals.sweep();
     void approvals.health().then((h) => (storeHealth = h));
@@ -66,7 +76,10 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
     credentials,
     approvals,
     ...(config.redisUrl === undefined ? {} : { sharedStoreHealth: () => approvals.health() }),
-    ...(webhook === undefined ? {} : { notifyApprovers: (request: ApprovalRequest) => void webhook.notify(request) }),
+    notifyApprovers: (request: ApprovalRequest) => {
+      createdHere.add(request.id);
+      if (webhook !== undefined) void webhook.notify(request);
+    },
     log,
   };
   const hello = { brokerVersion: appEnv.version, cli: { version: cli.value.version, major: cli.value.major, versionText: cli.value.versionText } };
@@ -130,6 +143,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
       },
       stop: async (why: string) => {
         clearInterval(sweeper);
+        unwatch();
         await server.close();
         await approvals.close();
         await audit.append({ type: 'broker.stopped', actor, data: { why } }).catch((e: unknown) => log.error({ err: (e as Error).message }, 'could not audit broker stop'));

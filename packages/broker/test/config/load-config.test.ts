@@ -72,11 +72,13 @@ t.test('every env variable reaches its setting', async (t) => {
     env: {
       AWS_GUARD_LISTEN: '0.0.0.0:9000', AWS_GUARD_DATA_DIR: '/var/lib/aws-guard', AWS_GUARD_AWS_CLI: '/usr/bin/aws',
       AWS_GUARD_AWS_ENDPOINT_URL: 'http://127.0.0.1:5000', AWS_GUARD_REGION: 'eu-central-1', AWS_GUARD_POLICY: '/etc/p.yaml',
-      AWS_GUARD_EXEC_TIMEOUT: '90s', AWS_GUARD_LOG_LEVEL: 'debug',
+      AWS_GUARD_EXEC_TIMEOUT: '90s', AWS_GUARD_LOG_LEVEL: 'debug', AWS_GUARD_REDIS: 'redis://127.0.0.1:6390',
+      AWS_GUARD_APPROVAL_WEBHOOK: 'https://hooks.example.invalid/x',
     },
   });
   t.match(c, { host: '0.0.0.0', port: 9000, dataDir: '/var/lib/aws-guard', awsCli: '/usr/bin/aws', awsEndpointUrl: 'http://127.0.0.1:5000',
-    region: 'eu-central-1', policyFile: '/etc/p.yaml', exec: { timeoutMs: 90_000 }, logLevel: 'debug' });
+    region: 'eu-central-1', policyFile: '/etc/p.yaml', exec: { timeoutMs: 90_000 }, logLevel: 'debug', redisUrl: 'redis://127.0.0.1:6390',
+    approvalWebhook: 'https://hooks.example.invalid/x' });
   t.ok(Object.values(c.sources).every((s) => s === 'env'));
 });
 

@@ -49,9 +49,11 @@ const relayCommand = (io: ShimIo, conn: BrokerConnection, approvalWaitMs: number
     // Output is written in arrival order; the exit waits for the last write to complete.
     let lastWrite: Promise<void> = Promise.resolve();
 
+    let endApprovalWait = () => undefined as void;
     const finish = (code: number, message?: string) => {
       if (finished) return;
       finished = true;
+      endApprovalWait();
       unsubscribe();
       if (stdinStarted) io.stdin.pause();
       lastWrite = lastWrite.then(() => (message === undefined ? undefined : write(io.stderr, `aws-guard: ${message}\n`)));
@@ -86,10 +88,24 @@ const relayCommand = (io: ShimIo, conn: BrokerConnection, approvalWaitMs: number
       const waitMs = approvalWaitMs;
       const until = new Date(pending.expiresAt);
       void write(io.stderr, `aws-guard: ${pending.command} needs approval (${pending.reason}); request ${pending.requestId}, approval ${pending.approvalId}, ${pending.requiredApprovers} approver(s) needed: aws-guard approve ${pending.approvalId}. Waiting up to ${formatDuration(waitMs)}.\n`);
-      setTimeout(() => {
+      const started = Date.now();
+      const clock = (ms: number) => `${Math.floor(ms / 60_000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, '0')}`;
+      // Only for a person at a terminal: agents read stderr as text, and a ticking line would be noise there.
+      const ticker = io.stderrIsTTY
+        ? setInterval(() => void write(io.stderr, `\r\x1b[2Kaws-guard: still waiting for ${pending.approvalId} (${clock(Date.now() - started)} of ${clock(waitMs)})`), 1000)
+        : undefined;
+      const giveUp = setTimeout(() => {
         conn.send({ type: 'command.cancel', reason: 'user' });
         finish(SHIM_EXIT.gatewayFailure, `no decision on ${pending.approvalId} within ${formatDuration(waitMs)}; it stays pending until ${until.toISOString()}: once approved, run the identical command again to execute it`);
-      }, waitMs).unref();
+      }, waitMs);
+      giveUp.unref();
+      // Approved (the command starts) or finished: the wait, its time limit and its indicator end together.
+      endApprovalWait = () => {
+        clearTimeout(giveUp);
+        if (ticker === undefined) return;
+        clearInterval(ticker);
+        lastWrite = lastWrite.then(() => write(io.stderr, '\r\x1b[2K'));
+      };
     };
 
     conn.listen({
@@ -101,6 +117,8 @@ const relayCommand = (io: ShimIo, conn: BrokerConnection, approvalWaitMs: number
       onMessage: (message) => {
         switch (message.type) {
           case 'command.accepted':
+            endApprovalWait();
+            endApprovalWait = () => undefined;
             if (message.stdin && !stdinStarted) pumpStdin();
             return;
           case 'flow.ack':

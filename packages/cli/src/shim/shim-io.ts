@@ -9,6 +9,8 @@ export type ShimIo = Readonly<{
   stderr: NodeJS.WritableStream;
   /** Terminal width when stdout is a TTY, else undefined. */
   columns: number | undefined;
+  /** A person watches stderr: the approval wait shows a live indicator there. */
+  stderrIsTTY: boolean;
   version: string;
   /** Subscribes to the signals that cancel the remote command; returns the unsubscribe. */
   onSignal: (handler: (signal: ShimSignal) => void) => () => void;
@@ -26,6 +28,7 @@ export const processShimIo = (argv: readonly string[], version: string): ShimIo 
   stdout: process.stdout,
   stderr: process.stderr,
   columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+  stderrIsTTY: process.stderr.isTTY === true,
   version,
   onSignal: (handler) => {
     const signals: ShimSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

@@ -21,6 +21,8 @@ export const AUDIT_EVENT_TYPES = [
   'approval.approved',
   'approval.denied',
   'approval.consumed',
+  'approval.expired',
+  'approval.cancelled',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

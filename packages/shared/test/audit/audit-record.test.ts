@@ -8,6 +8,7 @@ t.test('the event types written today are stable', async (t) => {
   t.same([...AUDIT_EVENT_TYPES], [
     'broker.started', 'broker.stopped', 'policy.loaded', 'command.requested', 'command.refused',
     'command.started', 'command.executed', 'command.cancelled', 'command.failed',
+    'approval.requested', 'approval.approved', 'approval.denied', 'approval.consumed', 'approval.expired', 'approval.cancelled',
   ]);
   t.equal(isAuditEventType('command.requested'), true);
   t.equal(isAuditEventType('command.deleted'), false);
