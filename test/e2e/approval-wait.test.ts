@@ -41,12 +41,13 @@ t.test('an approved command runs past the wait limit and is not cancelled by it'
 t.test('at a terminal the shim shows that it is still waiting', async (t) => {
   const session = `aws-guard-wait-${process.pid}`;
   const envArgs = Object.entries({ ...env, AWS_GUARD_APPROVAL_WAIT: '1m' }).map(([k, v]) => `${k}=${v}`);
-  execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '160', '-y', '10', 'env', '-i', ...envArgs, join(await shimBinDir(), 'aws'), 'sts', 'get-caller-identity']);
-  t.teardown(() => execFileSync('tmux', ['kill-session', '-t', session]));
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
+  tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '10', 'env', '-i', ...envArgs, join(await shimBinDir(), 'aws'), 'sts', 'get-caller-identity');
+  t.teardown(() => tmux('kill-server'));
   let screen = '';
   for (let i = 0; i < 100 && !/still waiting for apr_\S+ \(0:0[1-9] of 1:00\)/.test(screen); i++) {
     await new Promise((r) => setTimeout(r, 100));
-    screen = execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
+    screen = tmux('capture-pane', '-p', '-t', session);
   }
   t.match(screen, /needs approval \(rule hold-everything/);
   t.match(screen, /still waiting for apr_\S+ \(0:0[1-9] of 1:00\)/);

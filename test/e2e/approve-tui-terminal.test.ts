@@ -14,10 +14,11 @@ t.teardown(broker.stop);
 const env = await agentEnv(broker.url, await broker.token({ agent: 'claude-7', human: 'alice' }));
 const approverToken = await broker.token({ agent: 'bob-laptop', human: 'bob', role: 'approver' });
 const session = `aws-guard-test-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+// A private tmux server per test (-L): tests in parallel never share, or kill, each other's server.
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', session);
 const waitForScreen = async (pattern: RegExp, what: string): Promise<string> => {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     const text = screen();
     if (pattern.test(text)) return text;
     await new Promise((r) => setTimeout(r, 100));
@@ -33,7 +34,7 @@ t.test('an approver approves from the terminal UI and the agent command runs', a
   for (let i = 0; i < 100 && !/approval apr_/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
 
   tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '30', `${BUNDLE} approve --broker ${broker.url} --token ${approverToken}; echo EXITED=$?; sleep 30`);
-  t.teardown(() => tmux('kill-session', '-t', session));
+  t.teardown(() => tmux('kill-server'));
   const listed = await waitForScreen(/iam:attach-role-policy/, 'the held request');
   t.match(listed, /claude-7/);
   t.match(listed, /alice/);

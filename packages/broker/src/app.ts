@@ -6,10 +6,12 @@ import { failAll, ok, type Result } from '@aws-guard/shared/result';
 import type { BrokerConfig } from './config/config-schema.js';
 import { createLogger } from './log/create-logger.js';
 import { resolveAwsCli } from './exec/resolve-aws-cli.js';
+import { selectIsolation } from './exec/select-isolation.js';
+import { describeIsolation } from './exec/isolation.js';
 import { loadOrCreateTokenKeys } from './auth/token-keys.js';
 import { bearerToken, verifyToken } from './auth/verify-token.js';
 import { createAuditLog } from './audit/audit-log.js';
-import { createBrokerCredentials } from './credentials/broker-credentials.js';
+import { createCredentialSource } from './credentials/create-credential-source.js';
 import { createBrokerServer } from './server/http-server.js';
 import { handleAgentConnection } from './server/agent-connection.js';
 import { runCommand } from './flows/run-command.js';
@@ -40,11 +42,14 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   if (!cli.ok) problems.push(cli.issue.message);
   const judge = createCommandJudge({ policyFile: config.policyFile, cliMajor: cli.ok ? cli.value.major : 1, modelDir: modelDir(), defaultRegion: config.region });
   if (!judge.ok) problems.push(...(judge.issue.details ?? [judge.issue.message]));
-  if (!cli.ok || !judge.ok) return failAll('BROKER_START', 'the broker cannot start', problems);
+  // The CLI never reads the data dir (keys, audit) or the policy, even where a bind would cover them.
+  const isolation = cli.ok ? await selectIsolation({ mode: config.isolation, cliPath: cli.value.path, pathEnv: appEnv.env['PATH'] ?? '', hide: [config.dataDir, ...(config.policyFile === undefined ? [] : [config.policyFile])] }) : undefined;
+  if (isolation !== undefined && !isolation.ok) problems.push(isolation.issue.message);
+  if (!cli.ok || !judge.ok || !isolation?.ok) return failAll('BROKER_START', 'the broker cannot start', problems);
 
   const keys = await loadOrCreateTokenKeys(config.dataDir);
   const audit = await createAuditLog({ dir: join(config.dataDir, 'audit') });
-  const credentials = createBrokerCredentials();
+  const { source: credentials, warning: credentialsWarning } = createCredentialSource(config.credentials, { region: config.region, endpoint: config.awsEndpointUrl });
   const actor = { kind: 'broker' as const };
   const approvals = config.redisUrl === undefined ? createEmbeddedApprovalStore() : createRedisApprovalStore({ url: config.redisUrl });
   const webhook = config.approvalWebhook === undefined ? undefined : createWebhookNotifier({ url: config.approvalWebhook, onFailure: (message) => log.warn({ webhook: 'approval' }, message) });
@@ -70,6 +75,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
     endpointUrl: config.awsEndpointUrl,
     defaultRegion: config.region,
     exec: config.exec,
+    isolation: isolation.value,
     analyze: judge.value.analyze,
     decide: judge.value.decide,
     audit,
@@ -123,13 +129,21 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
             cliPath: cli.value.path,
             endpointUrl: config.awsEndpointUrl ?? null,
             policyHash: judge.value.policyHash(),
+            isolation: isolation.value.kind,
+            credentials: { mode: credentials.mode, roleArn: credentials.roleArn },
             // A torn last line was never acknowledged, so nothing ran because of it; record that it was set aside.
             tornTail: audit.recovery.tornTail === null ? null : { ...audit.recovery.tornTail },
           },
         });
-        log.info({ url, cli: cli.value.path, cliVersion: cli.value.version, endpointUrl: config.awsEndpointUrl, dataDir: config.dataDir, store: config.redisUrl === undefined ? 'embedded' : 'redis', policyHash: judge.value.policyHash() }, 'broker listening');
+        log.info({ url, cli: cli.value.path, cliVersion: cli.value.version, endpointUrl: config.awsEndpointUrl, dataDir: config.dataDir, store: config.redisUrl === undefined ? 'embedded' : 'redis', policyHash: judge.value.policyHash(), credentialsMode: credentials.mode, roleArn: credentials.roleArn }, 'broker listening');
         // One human line for whoever started it; the JSON log above is for machines.
         appEnv.stderr.write(`aws-guard broker listening on ${url} (AWS CLI ${cli.value.version}, data dir ${config.dataDir})\n`);
+        log.info({ isolation: isolation.value.kind }, `isolation: ${describeIsolation(isolation.value)}`);
+        appEnv.stderr.write(isolation.value.kind === 'bwrap' ? `aws-guard: isolation: ${describeIsolation(isolation.value)}\n` : `aws-guard: warning: isolation: ${describeIsolation(isolation.value)}: the CLI can read every file the broker can\n`);
+        if (credentialsWarning !== null) {
+          log.warn({ credentialsMode: credentials.mode }, credentialsWarning);
+          appEnv.stderr.write(`aws-guard: warning: ${credentialsWarning}\n`);
+        }
         return { url };
       },
       reloadPolicy: async () => {

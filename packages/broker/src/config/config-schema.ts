@@ -1,6 +1,9 @@
 // The broker's configuration: one schema for the YAML file, env and flags, validated once and frozen.
 import { z } from 'zod';
 
+/** An IAM role ARN in any partition, with an optional path. */
+export const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
 const LISTEN = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 const isListenAddress = (value: string): boolean => {
   const port = LISTEN.exec(value)?.[2];
@@ -25,6 +28,17 @@ export const brokerConfigInputSchema = z.strictObject({
     })
     .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  // Must list exec/isolation.ts ISOLATION_MODES (config does not import exec).
+  isolation: z.enum(['auto', 'bwrap', 'none']).optional(),
+  // How each command gets its AWS credentials (docs/credentials.md); rules across keys in credentials-rules.ts.
+  credentials: z
+    .strictObject({
+      mode: z.enum(['passthrough', 'assume-role']).optional(),
+      roleArn: z.string().regex(ROLE_ARN, 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/aws-guard-agent').optional(),
+      externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, "must be 2-1224 characters of letters, digits and _+=,.@:/-").optional(),
+      durationSeconds: z.number().int().min(900, 'must be at least 900 (STS minimum)').max(43_200, 'must be at most 43200 (STS maximum)').optional(),
+    })
+    .optional(),
 });
 
 export type BrokerConfigInput = z.infer<typeof brokerConfigInputSchema>;
@@ -47,6 +61,13 @@ export type BrokerConfig = Readonly<{
   approvalWebhook: string | undefined;
   exec: Readonly<{ timeoutMs: number; maxOutputBytes: number; killGraceMs: number }>;
   logLevel: string;
+  /** How the CLI is confined (exec/select-isolation.ts): `auto` = bwrap when it works here. */
+  isolation: 'auto' | 'bwrap' | 'none';
+  /** How each command gets credentials: the broker's own (`passthrough`) or an assumed role per identity. */
+  credentials: Readonly<
+    | { mode: 'passthrough' }
+    | { mode: 'assume-role'; roleArn: string; externalId: string | undefined; durationSeconds: number | undefined }
+  >;
   /** Where each setting came from, for `doctor` and the start-up log. */
   sources: Readonly<Record<string, 'default' | 'file' | 'env' | 'flag'>>;
 }>;
@@ -56,6 +77,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   dataDir: '.aws-guard',
   exec: Object.freeze({ timeout: '15m', maxOutputBytes: 4 * 1024 * 1024 * 1024, killGrace: '2s' }),
   logLevel: 'info',
+  isolation: 'auto',
 });
 
 /** Env variables the broker reads, and the config key each sets. */
@@ -70,4 +92,7 @@ export const CONFIG_ENV = Object.freeze({
   AWS_GUARD_APPROVAL_WEBHOOK: 'approvalWebhook',
   AWS_GUARD_EXEC_TIMEOUT: 'exec.timeout',
   AWS_GUARD_LOG_LEVEL: 'logLevel',
+  AWS_GUARD_ISOLATION: 'isolation',
+  AWS_GUARD_CREDENTIALS_MODE: 'credentials.mode',
+  AWS_GUARD_ROLE_ARN: 'credentials.roleArn',
 } as const);

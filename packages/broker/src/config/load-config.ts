@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { fail, failAll, ok, type Result } from '@aws-guard/shared/result';
 import { parseDuration } from '@aws-guard/shared/duration';
 import { CONFIG_DEFAULTS, CONFIG_ENV, brokerConfigInputSchema, type BrokerConfig } from './config-schema.js';
+import { credentialsProblems, resolveCredentials } from './credentials-rules.js';
 
 export type ConfigSources = Readonly<{
   /** Flag values by config key (`listen`, `dataDir`, `exec.timeout`, …); undefined = not given. */
@@ -17,10 +18,17 @@ export type ConfigSources = Readonly<{
 
 type Layer = 'default' | 'file' | 'env' | 'flag';
 
+/** Blocks whose keys layer one by one (env `AWS_GUARD_EXEC_TIMEOUT` overrides only `exec.timeout`). */
+const NESTED = new Set(['exec', 'credentials']);
+
+const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
 const setPath = (target: Record<string, unknown>, key: string, value: unknown): void => {
   const [head, tail] = key.split('.', 2) as [string, string | undefined];
   if (tail === undefined) target[head] = value;
-  else setPath((target[head] ??= {}) as Record<string, unknown>, tail, value);
+  else if (target[head] === undefined) setPath((target[head] = {}) as Record<string, unknown>, tail, value);
+  // A file block that is not a mapping stays as it is, so that the schema reports it.
+  else if (isMapping(target[head])) setPath(target[head], tail, value);
 };
 
 const readConfigFile = (path: string): Result<Record<string, unknown>, 'CONFIG_FILE'> => {
@@ -55,8 +63,8 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
     if (!file.ok) problems.push(file.issue.message);
     else
       for (const [key, value] of Object.entries(file.value)) {
-        if (key === 'exec' && value && typeof value === 'object' && !Array.isArray(value))
-          for (const [k, v] of Object.entries(value)) apply('file', `exec.${k}`, v);
+        if (NESTED.has(key) && isMapping(value))
+          for (const [k, v] of Object.entries(value)) apply('file', `${key}.${k}`, v);
         else apply('file', key, value);
       }
   }
@@ -69,6 +77,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
   const checked = brokerConfigInputSchema.safeParse(input);
   if (!checked.success)
     for (const issue of checked.error.issues) problems.push(`${issue.path.map(String).join('.') || '(config)'}: ${issue.message}`);
+  problems.push(...credentialsProblems(input['credentials']));
 
   // Durations are checked beside the schema so that every problem is reported in one go.
   const exec = input['exec'];
@@ -89,7 +98,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
   const portAt = cfg.listen.lastIndexOf(':');
   const port = Number(cfg.listen.slice(portAt + 1));
   const sourcesByKey: Record<string, Layer> = {};
-  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'redis', 'approvalWebhook', 'exec.timeout', 'logLevel'])
+  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'redis', 'approvalWebhook', 'exec.timeout', 'logLevel', 'isolation', 'credentials.mode', 'credentials.roleArn'])
     sourcesByKey[key] = origin[key] ?? 'default';
 
   return ok(
@@ -109,6 +118,8 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
         killGraceMs,
       }),
       logLevel: cfg.logLevel ?? CONFIG_DEFAULTS.logLevel,
+      isolation: cfg.isolation ?? CONFIG_DEFAULTS.isolation,
+      credentials: resolveCredentials(cfg.credentials),
       sources: Object.freeze(sourcesByKey),
     }),
   );

@@ -3,6 +3,8 @@
 import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { constants } from 'node:os';
+import { bwrapArgv } from './bwrap-argv.js';
+import type { ExecIsolation } from './isolation.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 /** Receives output in order, one call at a time per stream; a returned promise holds that stream until it settles. */
@@ -17,6 +19,8 @@ export type ExecRequest = Readonly<{
   timeoutMs: number;
   maxOutputBytes: number;
   killGraceMs: number;
+  /** bwrap: the CLI runs as `bwrap … -- <cliPath> <args>` in its own mount and pid namespaces. Default none. */
+  isolation?: ExecIsolation;
 }>;
 
 export type StopReason = 'timeout' | 'output-limit' | 'cancelled';
@@ -54,7 +58,11 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export const runAwsCli = (req: ExecRequest, sink: OutputSink): RunningCli => {
   const started = performance.now();
-  const child = spawn(req.cliPath, [...req.args], {
+  const isolation = req.isolation ?? { kind: 'none' };
+  // Under bwrap the process group is bwrap's and holds the CLI too (no --new-session), so a stop still signals
+  // every process; the CLI's pid namespace also dies with bwrap (--die-with-parent), whatever the CLI does.
+  const [program, argv] = isolation.kind === 'bwrap' ? [isolation.bwrapPath, [...bwrapArgv(isolation, req.cwd), '--', req.cliPath, ...req.args]] : [req.cliPath, [...req.args]];
+  const child = spawn(program, argv, {
     cwd: req.cwd,
     env: { ...req.env },
     stdio: [req.readsStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
@@ -119,7 +127,7 @@ export const runAwsCli = (req: ExecRequest, sink: OutputSink): RunningCli => {
 
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: string }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
-    child.once('error', (e: NodeJS.ErrnoException) => resolve({ code: null, signal: null, error: `${req.cliPath}: ${e.code ?? e.message}` }));
+    child.once('error', (e: NodeJS.ErrnoException) => resolve({ code: null, signal: null, error: `${program}: ${e.code ?? e.message}` }));
   });
 
   const done = (async (): Promise<ExecOutcome> => {

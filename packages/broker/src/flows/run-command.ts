@@ -7,10 +7,11 @@ import type { Logger } from '../log/create-logger.js';
 import type { AgentChannel } from '../server/agent-channel.js';
 import type { Identity } from '../auth/identity.js';
 import type { AwsCliInfo } from '../exec/resolve-aws-cli.js';
-import type { CredentialSource } from '../credentials/broker-credentials.js';
+import type { CredentialSource } from '../credentials/credential-source.js';
 import { createSandbox } from '../exec/create-sandbox.js';
 import { sandboxEnv } from '../exec/sandbox-env.js';
 import { runAwsCli, type ExecOutcome } from '../exec/run-aws-cli.js';
+import { sandboxIsolation, type IsolationPlan } from '../exec/isolation.js';
 import { formatAccessDenied } from '../command/aws-style-error.js';
 import { describeRefusal, type Decision } from './refusal.js';
 import { sandboxOutfiles } from './check-local-files.js';
@@ -32,6 +33,8 @@ export type RunCommandDeps = Readonly<{
   endpointUrl: string | undefined;
   defaultRegion: string | undefined;
   exec: Readonly<{ timeoutMs: number; maxOutputBytes: number; killGraceMs: number }>;
+  /** Chosen at start (exec/select-isolation.ts); bwrap confines the CLI to its sandbox and system dirs. */
+  isolation: IsolationPlan;
   analyze: (argv: readonly string[], env: CommandRun['env']) => AnalyzeOutcome;
   decide: (cmd: AwsCommand, identity: Identity) => Decision;
   audit: AuditSink;
@@ -126,20 +129,28 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
     return refuse(out.stderr, out.exitCode, refusal.code, { rule: decision.rule, reason: refusal.reason, policyHash: decision.policyHash ?? null });
   }
 
-  const creds = await deps.credentials.forCommand();
+  // Credentials minted for this identity, alive for the command's whole time limit (credentials/).
+  const creds = await deps.credentials.forCommand({
+    requestId,
+    identity: { agent: identity.agent, human: identity.human, sessionId: identity.sessionId },
+    timeoutMs: deps.exec.timeoutMs,
+  });
   if (!creds.ok) {
-    await record('command.failed', { stage: 'credentials' }, creds.issue.code);
+    // The message is secret-free by construction (credentials/sts-failure-message.ts).
+    await record('command.failed', { stage: 'credentials', reason: creds.issue.message }, creds.issue.code);
     return channel.error(creds.issue.code, creds.issue.message, requestId);
   }
   const sandbox = await createSandbox(deps.defaultRegion);
   try {
-    const outcome = await execute(deps, channel, cmd, sandbox, creds.value, run, requestId);
+    const outcome = await execute(deps, channel, cmd, sandbox, creds.value.credentials, run, requestId);
     if (outcome.exec.reason === 'spawn-failed') {
       await record('command.failed', { stage: 'spawn', error: outcome.exec.error ?? null }, 'EXEC_SPAWN_FAILED');
       return channel.error('EXEC_SPAWN_FAILED', 'the broker could not start the AWS CLI: tell the operator', requestId);
     }
     const type = outcome.exec.reason === 'cancelled' ? 'command.cancelled' : 'command.executed';
-    await record(type, { ...outcomeData(outcome.exec), ...outcome.digests, rule: decision.rule, policyHash: decision.policyHash ?? null, ...(approval === undefined ? {} : { approvalId: approval.approvalId, approvers: [...approval.approvers] }), ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }) }, outcome.exec.reason === 'exited' ? undefined : outcome.exec.reason.toUpperCase().replace('-', '_'));
+    await record(type, { ...outcomeData(outcome.exec), ...outcome.digests, rule: decision.rule, policyHash: decision.policyHash ?? null, ...(approval === undefined ? {} : { approvalId: approval.approvalId, approvers: [...approval.approvers] }), ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }),
+      // Non-secret only: role ARN, session name and access key id join this record to CloudTrail.
+      credentials: { ...creds.value.audit } }, outcome.exec.reason === 'exited' ? undefined : outcome.exec.reason.toUpperCase().replace('-', '_'));
     for (const path of sandboxOutfiles(cmd))
       if (await access(join(sandbox.home, path)).then(() => true, () => false))
         await channel.write('stderr', Buffer.from(`aws-guard: ${path} was written on the broker and discarded: returning files to the agent is not supported yet (request ${requestId})\n`));
@@ -174,6 +185,7 @@ const execute = async (
       cwd: sandbox.home,
       readsStdin: cmd.readsStdin,
       ...deps.exec,
+      isolation: sandboxIsolation(deps.isolation, sandbox),
     },
     (stream, chunk) => {
       hashes[stream].update(chunk);

@@ -35,6 +35,7 @@ t.test('with nothing given the broker listens on loopback and every source is th
   t.equal(c.exec.timeoutMs, 15 * 60_000, 'DESIGN: the CLI is stopped after 15m by default');
   t.ok(c.exec.killGraceMs > 0 && c.exec.maxOutputBytes > 0);
   t.ok(Object.values(c.sources).every((s) => s === 'default'));
+  t.same(c.credentials, { mode: 'passthrough' }, 'the quick start runs with the broker\'s own credentials (and warns)');
 });
 
 // [layers present, the value that must win, the source it must report]
@@ -74,11 +75,13 @@ t.test('every env variable reaches its setting', async (t) => {
       AWS_GUARD_AWS_ENDPOINT_URL: 'http://127.0.0.1:5000', AWS_GUARD_REGION: 'eu-central-1', AWS_GUARD_POLICY: '/etc/p.yaml',
       AWS_GUARD_EXEC_TIMEOUT: '90s', AWS_GUARD_LOG_LEVEL: 'debug', AWS_GUARD_REDIS: 'redis://127.0.0.1:6390',
       AWS_GUARD_APPROVAL_WEBHOOK: 'https://hooks.example.invalid/x',
+      AWS_GUARD_CREDENTIALS_MODE: 'assume-role', AWS_GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/aws-guard-agent',
     },
   });
   t.match(c, { host: '0.0.0.0', port: 9000, dataDir: '/var/lib/aws-guard', awsCli: '/usr/bin/aws', awsEndpointUrl: 'http://127.0.0.1:5000',
     region: 'eu-central-1', policyFile: '/etc/p.yaml', exec: { timeoutMs: 90_000 }, logLevel: 'debug', redisUrl: 'redis://127.0.0.1:6390',
-    approvalWebhook: 'https://hooks.example.invalid/x' });
+    approvalWebhook: 'https://hooks.example.invalid/x',
+    credentials: { mode: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/aws-guard-agent' } });
   t.ok(Object.values(c.sources).every((s) => s === 'env'));
 });
 
@@ -174,9 +177,46 @@ t.test('an exec key that is not a mapping is a problem, not an exception', async
   }
 });
 
+const ROLE = 'arn:aws:iam::123456789012:role/aws-guard-agent';
+
+t.test('credentials: the file block, env and flags layer key by key', async (t) => {
+  const file = `credentials:\n  mode: assume-role\n  roleArn: ${ROLE}\n  externalId: ext-1234\n  durationSeconds: 3600\n`;
+  t.same(value(t, { file }).credentials, { mode: 'assume-role', roleArn: ROLE, externalId: 'ext-1234', durationSeconds: 3600 });
+  const other = 'arn:aws-cn:iam::210987654321:role/team/agents';
+  const c = value(t, { file, env: { AWS_GUARD_ROLE_ARN: other } });
+  t.same(c.credentials, { mode: 'assume-role', roleArn: other, externalId: 'ext-1234', durationSeconds: 3600 }, 'env replaces only the role');
+  t.same([c.sources['credentials.mode'], c.sources['credentials.roleArn']], ['file', 'env']);
+  const flagged = value(t, { flags: { 'credentials.mode': 'assume-role', 'credentials.roleArn': ROLE } });
+  t.same(flagged.credentials, { mode: 'assume-role', roleArn: ROLE, externalId: undefined, durationSeconds: undefined });
+  t.same([flagged.sources['credentials.mode'], flagged.sources['credentials.roleArn']], ['flag', 'flag']);
+  t.same(value(t, { env: { AWS_GUARD_CREDENTIALS_MODE: 'passthrough' } }).credentials, { mode: 'passthrough' });
+});
+
+// [what, layers, the problem lines expected (each by its prefix and a fragment)]
+const credentialProblems: Array<[string, Layers, Array<[string, RegExp]>]> = [
+  ['assume-role without a role', { flags: { 'credentials.mode': 'assume-role' } }, [['credentials.roleArn', /required when credentials.mode is assume-role/]]],
+  ['a malformed ARN', { flags: { 'credentials.mode': 'assume-role', 'credentials.roleArn': 'arn:aws:iam::123:user/bob' } }, [['credentials.roleArn', /must be an IAM role ARN/]]],
+  ['a role ARN that is not IAM', { env: { AWS_GUARD_CREDENTIALS_MODE: 'assume-role', AWS_GUARD_ROLE_ARN: 'arn:aws:s3:::bucket' } }, [['credentials.roleArn', /must be an IAM role ARN/]]],
+  ['an unknown mode', { env: { AWS_GUARD_CREDENTIALS_MODE: 'sso' } }, [['credentials.mode', /passthrough|assume-role/]]],
+  ['a role with passthrough', { env: { AWS_GUARD_ROLE_ARN: ROLE } }, [['credentials.roleArn', /credentials.mode is passthrough/]]],
+  ['durations outside STS bounds', { file: `credentials:\n  mode: assume-role\n  roleArn: ${ROLE}\n  durationSeconds: 60\n` }, [['credentials.durationSeconds', /at least 900/]]],
+  ['a duration that is not a number', { file: `credentials:\n  mode: assume-role\n  roleArn: ${ROLE}\n  durationSeconds: 1h\n` }, [['credentials.durationSeconds', /number/]]],
+  ['a bad external id and an unknown key', { file: `credentials:\n  mode: assume-role\n  roleArn: ${ROLE}\n  externalId: "a b"\n  secretAccessKey: x\n` }, [['credentials.externalId', /2-1224/], ['credentials', /secretAccessKey/]]],
+  ['a credentials block that is not a mapping, with env on top', { file: 'credentials: assume-role\n', env: { AWS_GUARD_ROLE_ARN: ROLE } }, [['credentials', /object/]]],
+];
+
+t.test('credentials problems are reported with the others, naming their setting', async (t) => {
+  for (const [what, layers, expected] of credentialProblems) {
+    let p: readonly string[] = [];
+    t.doesNotThrow(() => (p = problems(t, { ...layers, env: { ...layers.env, AWS_GUARD_REGION: 'Mars' } })), what);
+    for (const [prefix, fragment] of expected) t.ok(p.some((line) => line.startsWith(`${prefix}: `) && fragment.test(line)), `${what}: ${prefix} ${fragment}\n  got ${p.join('\n  ')}`);
+    t.ok(p.some((line) => line.startsWith('region: ')), `${what}: reported together with the region problem`);
+  }
+});
+
 t.test('the result is frozen all the way down', async (t) => {
   const c = value(t);
-  t.ok(Object.isFrozen(c) && Object.isFrozen(c.exec) && Object.isFrozen(c.sources));
+  t.ok(Object.isFrozen(c) && Object.isFrozen(c.exec) && Object.isFrozen(c.sources) && Object.isFrozen(c.credentials));
   t.throws(() => ((c as { port: number }).port = 1));
   t.throws(() => ((c.exec as { timeoutMs: number }).timeoutMs = 1));
 });

@@ -13,6 +13,9 @@ type BrokerFlags = Readonly<{
   approvalWebhook?: string;
   execTimeout?: string;
   logLevel?: string;
+  isolation?: string;
+  credentialsMode?: string;
+  roleArn?: string;
 }>;
 
 export const registerBroker: RegisterCommand = (program, ctx) => {
@@ -29,6 +32,9 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
     .option('--redis <url>', 'share approvals through Redis (env AWS_GUARD_REDIS; default: the embedded store)')
     .option('--approval-webhook <url>', 'POST a Slack-compatible message for every new approval request (env AWS_GUARD_APPROVAL_WEBHOOK)')
     .option('--exec-timeout <duration>', 'wall-time limit per command (env AWS_GUARD_EXEC_TIMEOUT; default 15m)')
+    .option('--credentials-mode <mode>', "passthrough|assume-role: the broker's own credentials, or a role assumed per agent session (env AWS_GUARD_CREDENTIALS_MODE; default passthrough)")
+    .option('--role-arn <arn>', 'the role assume-role mode assumes (env AWS_GUARD_ROLE_ARN)')
+    .option('--isolation <mode>', 'auto|bwrap|none: run the CLI under bubblewrap (env AWS_GUARD_ISOLATION; default auto = bwrap when it works here)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env AWS_GUARD_LOG_LEVEL; default info)')
     .action(async (flags: BrokerFlags) => {
       // Loaded only here, so the shim and other commands never pay for the broker's code.
@@ -46,6 +52,9 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
             approvalWebhook: flags.approvalWebhook,
             'exec.timeout': flags.execTimeout,
             logLevel: flags.logLevel,
+            isolation: flags.isolation,
+            'credentials.mode': flags.credentialsMode,
+            'credentials.roleArn': flags.roleArn,
           },
           configFile: flags.config,
           env: ctx.env,
