@@ -8,6 +8,7 @@ import { startMoto } from '../helpers/moto.js';
 import { startBroker } from '../helpers/broker.js';
 import { agentEnv, runAws } from '../helpers/shim.js';
 import { runAwsDirect } from '../helpers/real-aws.js';
+import { runGuard } from '../helpers/guard-cli.js';
 
 const moto = await startMoto();
 t.teardown(moto.stop);
@@ -35,6 +36,8 @@ t.test('each command is requested, then executed, in one chain that verifies', a
   t.same([...byRequest.values()].map((r) => r[1]!.data['exitCode']), [0, 0, 255], 'exit codes recorded');
   const verdict = await verifyChain((await readFile(auditFile, 'utf8')).trim().split('\n'));
   t.ok(verdict.ok, 'the chain verifies');
+  const cli = await runGuard(['audit', 'verify', '--data-dir', broker.dataDir]);
+  t.equal(cli.code, 0, `aws-guard audit verify finds and verifies the broker's log: ${cli.stdout}${cli.stderr}`);
 });
 
 t.test('when the audit append fails, the command does not run and the agent gets a clear error', async (t) => {

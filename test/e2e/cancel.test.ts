@@ -8,7 +8,9 @@ import { startBroker } from '../helpers/broker.js';
 import { agentEnv, shimBinDir } from '../helpers/shim.js';
 import { FIXTURES } from '../helpers/paths.js';
 
-const broker = await startBroker({ awsCli: join(FIXTURES, 'fake-aws', 'sleepy-aws') });
+// The pids sleepy-aws prints are host pids only without bwrap's pid namespace; isolation.test.ts covers
+// cancellation under bwrap.
+const broker = await startBroker({ awsCli: join(FIXTURES, 'fake-aws', 'sleepy-aws'), args: ['--isolation', 'none'] });
 t.teardown(broker.stop);
 const env = await agentEnv(broker.url, await broker.token());
 

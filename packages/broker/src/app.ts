@@ -11,6 +11,7 @@ import { describeIsolation } from './exec/isolation.js';
 import { loadOrCreateTokenKeys } from './auth/token-keys.js';
 import { bearerToken, verifyToken } from './auth/verify-token.js';
 import { createAuditLog } from './audit/audit-log.js';
+import { auditDirOf } from './audit/audit-files.js';
 import { createCredentialSource } from './credentials/create-credential-source.js';
 import { createBrokerServer } from './server/http-server.js';
 import { handleAgentConnection } from './server/agent-connection.js';
@@ -48,7 +49,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   if (!cli.ok || !judge.ok || !isolation?.ok) return failAll('BROKER_START', 'the broker cannot start', problems);
 
   const keys = await loadOrCreateTokenKeys(config.dataDir);
-  const audit = await createAuditLog({ dir: join(config.dataDir, 'audit') });
+  const audit = await createAuditLog({ dir: auditDirOf(config.dataDir) });
   const { source: credentials, warning: credentialsWarning } = createCredentialSource(config.credentials, { region: config.region, endpoint: config.awsEndpointUrl });
   const actor = { kind: 'broker' as const };
   const approvals = config.redisUrl === undefined ? createEmbeddedApprovalStore() : createRedisApprovalStore({ url: config.redisUrl });
@@ -137,9 +138,10 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
         });
         log.info({ url, cli: cli.value.path, cliVersion: cli.value.version, endpointUrl: config.awsEndpointUrl, dataDir: config.dataDir, store: config.redisUrl === undefined ? 'embedded' : 'redis', policyHash: judge.value.policyHash(), credentialsMode: credentials.mode, roleArn: credentials.roleArn }, 'broker listening');
         // One human line for whoever started it; the JSON log above is for machines.
-        appEnv.stderr.write(`aws-guard broker listening on ${url} (AWS CLI ${cli.value.version}, data dir ${config.dataDir})\n`);
+        // Before the listening line, which is what scripts (and the tests) wait for.
         log.info({ isolation: isolation.value.kind }, `isolation: ${describeIsolation(isolation.value)}`);
         appEnv.stderr.write(isolation.value.kind === 'bwrap' ? `aws-guard: isolation: ${describeIsolation(isolation.value)}\n` : `aws-guard: warning: isolation: ${describeIsolation(isolation.value)}: the CLI can read every file the broker can\n`);
+        appEnv.stderr.write(`aws-guard broker listening on ${url} (AWS CLI ${cli.value.version}, data dir ${config.dataDir})\n`);
         if (credentialsWarning !== null) {
           log.warn({ credentialsMode: credentials.mode }, credentialsWarning);
           appEnv.stderr.write(`aws-guard: warning: ${credentialsWarning}\n`);

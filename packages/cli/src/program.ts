@@ -8,8 +8,9 @@ import { registerShimInstall } from './commands/shim-install.js';
 import { registerAudit } from './commands/audit.js';
 import { registerExplain } from './commands/explain.js';
 import { registerApprovals } from './commands/approvals.js';
+import { registerDoctor } from './commands/doctor.js';
 
-const COMMANDS: readonly RegisterCommand[] = [registerBroker, registerToken, registerExec, registerShimInstall, registerExplain, registerApprovals, registerAudit];
+const COMMANDS: readonly RegisterCommand[] = [registerBroker, registerToken, registerExec, registerShimInstall, registerExplain, registerApprovals, registerAudit, registerDoctor];
 
 export const buildProgram = (ctx: CommandContext): Command => {
   const program = new Command('aws-guard')

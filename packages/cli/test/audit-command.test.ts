@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import type { AuditEvent } from '@aws-guard/shared/audit/audit-record';
 import { isUserFacingError } from '@aws-guard/shared/errors';
 import { createAuditLog } from '@aws-guard/broker/audit/audit-log';
+import { auditDirOf } from '@aws-guard/broker/audit/audit-files';
 import { registerAudit } from '../src/commands/audit.js';
 import { runAuditTail, runAuditVerify, type AuditIo } from '../src/commands/audit-run.js';
 
@@ -19,7 +20,7 @@ const events: AuditEvent[] = [
 
 async function dataDirWith(t: Test, list: AuditEvent[] = events): Promise<string> {
   const dir = t.testdir();
-  const log = await createAuditLog({ dir, clock: () => new Date('2025-05-06T07:08:09.010Z') });
+  const log = await createAuditLog({ dir: auditDirOf(dir), clock: () => new Date('2025-05-06T07:08:09.010Z') });
   for (const event of list) await log.append(event);
   await log.close();
   return dir;
@@ -43,12 +44,12 @@ t.test('verify exits 0 and says how many records verified', async (t) => {
   t.match(run.out(), /verified: 5 records, last seq 5, last hash [0-9a-f]{64}/);
   const json = io();
   t.equal(await runAuditVerify({ dataDir: dir, json: true }, json.streams), 0);
-  t.match(JSON.parse(json.out()), { path: join(dir, 'audit.jsonl'), ok: true, count: 5, lastSeq: 5 });
+  t.match(JSON.parse(json.out()), { path: join(dir, 'audit', 'audit.jsonl'), ok: true, count: 5, lastSeq: 5 });
 });
 
 t.test('verify exits 1 and names the first bad record and why', async (t) => {
   const dir = await dataDirWith(t);
-  const path = join(dir, 'audit.jsonl');
+  const path = join(dir, 'audit', 'audit.jsonl');
   await writeFile(path, (await readFile(path, 'utf8')).replace('list-buckets', 'list-buckeTs'));
   const run = io();
   t.equal(await runAuditVerify({ dataDir: dir }, run.streams), 1);
@@ -60,7 +61,7 @@ t.test('verify exits 1 and names the first bad record and why', async (t) => {
 
 t.test('verify fails a log whose last line has no newline', async (t) => {
   const dir = await dataDirWith(t);
-  await appendFile(join(dir, 'audit.jsonl'), '{"v":1,"seq":6');
+  await appendFile(join(dir, 'audit', 'audit.jsonl'), '{"v":1,"seq":6');
   const run = io();
   t.equal(await runAuditVerify({ dataDir: dir, json: true }, run.streams), 1);
   t.match(JSON.parse(run.out()), { ok: false, issue: { code: 'AUDIT_TORN_TAIL', line: 6 } });
@@ -103,7 +104,7 @@ t.test('tail escapes control characters an agent put in its argv', async (t) => 
 
 t.test('tail --json prints the stored lines unchanged', async (t) => {
   const dir = await dataDirWith(t);
-  const stored = (await readFile(join(dir, 'audit.jsonl'), 'utf8')).split('\n').slice(-3).join('\n');
+  const stored = (await readFile(join(dir, 'audit', 'audit.jsonl'), 'utf8')).split('\n').slice(-3).join('\n');
   const run = io();
   t.equal(await runAuditTail({ dataDir: dir, lines: '2', json: true }, run.streams), 0);
   t.equal(run.out(), stored);
@@ -111,7 +112,7 @@ t.test('tail --json prints the stored lines unchanged', async (t) => {
 
 t.test('tail flags a record it cannot read and exits 1', async (t) => {
   const dir = await dataDirWith(t);
-  await appendFile(join(dir, 'audit.jsonl'), 'not json\n');
+  await appendFile(join(dir, 'audit', 'audit.jsonl'), 'not json\n');
   const run = io();
   t.equal(await runAuditTail({ dataDir: dir, lines: '2' }, run.streams), 1);
   t.match(run.err(), /AUDIT_BAD_JSON.*audit verify/);
@@ -134,8 +135,8 @@ t.test('registerAudit wires verify and tail into the program with their exit cod
   registerAudit(program, { ...run.streams, version: 'test', setExitCode: (c) => codes.push(c) });
   await program.parseAsync(['node', 'aws-guard', 'audit', 'verify', '--data-dir', dir, '--json']);
   await program.parseAsync(['node', 'aws-guard', 'audit', 'tail', '--data-dir', dir, '-n', '1']);
-  await writeFile(join(dir, 'audit.jsonl'), '');
-  await appendFile(join(dir, 'audit.jsonl'), 'x\n');
+  await writeFile(join(dir, 'audit', 'audit.jsonl'), '');
+  await appendFile(join(dir, 'audit', 'audit.jsonl'), 'x\n');
   await program.parseAsync(['node', 'aws-guard', 'audit', 'verify', '--data-dir', dir]);
   t.same(codes, [0, 0, 1]);
   t.match(run.out(), /"ok":true[\s\S]*#5 /);

@@ -8,7 +8,11 @@ import { readFileTail } from './read-file-tail.js';
 
 export const AUDIT_FILE_NAME = 'audit.jsonl';
 
-export const auditFilePath = (dataDir: string): string => join(dataDir, AUDIT_FILE_NAME);
+/** The audit log's own directory under the broker's data dir (the broker writes there, readers read there). */
+export const auditDirOf = (dataDir: string): string => join(dataDir, 'audit');
+
+/** `dir` is the audit log's directory (auditDirOf(dataDir)), not the data dir. */
+export const auditFilePath = (dir: string): string => join(dir, AUDIT_FILE_NAME);
 
 export type AuditLineReader = Readonly<{
   /** Every newline-terminated line, in file order, without its newline. */

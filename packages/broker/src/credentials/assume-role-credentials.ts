@@ -49,7 +49,8 @@ export const createAssumeRoleCredentials = (opts: AssumeRoleOptions): Credential
     // A fresh object each time: the SDK writes bookkeeping onto the credentials it is given.
     credentials: async () => ({ ...(await opts.base()) }),
     maxAttempts: opts.maxAttempts ?? 3,
-    requestHandler: { connectionTimeout: opts.connectTimeoutMs ?? 5_000, requestTimeout: opts.requestTimeoutMs ?? 10_000 },
+    // Without throwOnRequestTimeout the SDK only logs a warning when the limit passes, and keeps waiting.
+    requestHandler: { connectionTimeout: opts.connectTimeoutMs ?? 5_000, requestTimeout: opts.requestTimeoutMs ?? 10_000, throwOnRequestTimeout: true },
   });
   const cache = createCredentialCache<Session>(clock);
 

@@ -118,7 +118,8 @@ const probeCli = async (plan: IsolationPlan & { kind: 'bwrap' }, cliPath: string
       (_stream, chunk) => void (output += chunk.toString()),
     ).done;
     if (outcome.exitCode === 0 && /aws-cli\//.test(output)) return ok(true);
-    const why = output.trim().split('\n').find((line) => line.trim() !== '') ?? outcome.error ?? `exit ${outcome.exitCode}`;
+    // The last line names the error for bwrap, Python tracebacks and node alike.
+    const why = output.trim().split('\n').at(-1)?.trim().slice(0, 300) || outcome.error || `exit ${outcome.exitCode}`;
     return fail('ISOLATION_CLI_FAILS', `the AWS CLI does not run inside bwrap (${why}): fix the binds, or set isolation: none to run it unconfined`);
   } finally {
     await sandbox.remove();
@@ -145,7 +146,7 @@ export const selectIsolation = async (opts: SelectIsolationOptions): Promise<Res
   // Other requests' sandboxes, too, where the temp dir lies under a bind (TMPDIR=/usr/local/tmp).
   const hide = [...opts.hide, opts.sandboxParent ?? tmpdir()];
   const hidden = hiddenPaths(hide, readOnly);
-  const buried = readOnly.find((path) => hidden.some((h) => under(path, h.path)));
+  const buried = cli.value.find((path) => hidden.some((h) => under(path, h.path)));
   if (buried !== undefined) return fail('ISOLATION_CLI_FAILS', `${buried}, which the CLI needs, lies inside ${hidden.find((h) => under(buried, h.path))!.path}, which it must not see`);
   const plan: IsolationPlan = Object.freeze({ kind: 'bwrap', bwrapPath, bwrapVersion: version.value, readOnly: Object.freeze(readOnly), hidden: Object.freeze(hidden) });
   const works = await probeCli(plan, opts.cliPath, opts.sandboxParent);

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBrokerConfig, type ConfigSources } from '@aws-guard/broker/config/load-config';
-import type { BrokerConfig } from '@aws-guard/broker/config/config-schema';
+import { CONFIG_ENV, type BrokerConfig } from '@aws-guard/broker/config/config-schema';
 
 type Layers = { flags?: Record<string, string | undefined>; env?: Record<string, string | undefined>; file?: string };
 
@@ -69,19 +69,21 @@ t.test('nested exec settings follow the same precedence and keep the other defau
 });
 
 t.test('every env variable reaches its setting', async (t) => {
-  const c = value(t, {
-    env: {
+  const env = {
       AWS_GUARD_LISTEN: '0.0.0.0:9000', AWS_GUARD_DATA_DIR: '/var/lib/aws-guard', AWS_GUARD_AWS_CLI: '/usr/bin/aws',
       AWS_GUARD_AWS_ENDPOINT_URL: 'http://127.0.0.1:5000', AWS_GUARD_REGION: 'eu-central-1', AWS_GUARD_POLICY: '/etc/p.yaml',
       AWS_GUARD_EXEC_TIMEOUT: '90s', AWS_GUARD_LOG_LEVEL: 'debug', AWS_GUARD_REDIS: 'redis://127.0.0.1:6390',
       AWS_GUARD_APPROVAL_WEBHOOK: 'https://hooks.example.invalid/x',
       AWS_GUARD_CREDENTIALS_MODE: 'assume-role', AWS_GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/aws-guard-agent',
-    },
-  });
+      AWS_GUARD_ISOLATION: 'none',
+  };
+  // A variable added to CONFIG_ENV must be added here too, or this test does not check it.
+  t.same(Object.keys(env).sort(), Object.keys(CONFIG_ENV).sort(), 'every variable the broker reads is set here');
+  const c = value(t, { env });
   t.match(c, { host: '0.0.0.0', port: 9000, dataDir: '/var/lib/aws-guard', awsCli: '/usr/bin/aws', awsEndpointUrl: 'http://127.0.0.1:5000',
     region: 'eu-central-1', policyFile: '/etc/p.yaml', exec: { timeoutMs: 90_000 }, logLevel: 'debug', redisUrl: 'redis://127.0.0.1:6390',
     approvalWebhook: 'https://hooks.example.invalid/x',
-    credentials: { mode: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/aws-guard-agent' } });
+    credentials: { mode: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/aws-guard-agent' }, isolation: 'none' });
   t.ok(Object.values(c.sources).every((s) => s === 'env'));
 });
 

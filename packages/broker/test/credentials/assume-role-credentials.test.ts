@@ -2,7 +2,7 @@
 // moto answers AssumeRole but does not echo SourceIdentity or the tags, so those are asserted on the request.
 import t from 'tap';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { createAssumeRoleCredentials, type AssumeRoleOptions } from '@aws-guard/broker/credentials/assume-role-credentials';
 import type { CredentialRequest } from '@aws-guard/broker/credentials/credential-source';
@@ -112,6 +112,20 @@ t.test('STS unreachable (a closed loopback port) is a value whose message holds 
   t.match(got.issue.message, /ECONNREFUSED/);
   t.notMatch(got.issue.message, BASE.secretAccessKey);
   t.notMatch(got.issue.message, BASE.accessKeyId);
+});
+
+t.test('a silent STS (accepts, never answers) fails within the request limit', async (t) => {
+  const sockets: Socket[] = [];
+  const silent = createNetServer((socket) => void sockets.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+  const started = Date.now();
+  const got = await source({ endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, maxAttempts: 1, requestTimeoutMs: 300 }).forCommand(request());
+  t.ok(Date.now() - started < 5_000, 'does not hang');
+  t.match(!got.ok && got.issue, { code: 'CREDENTIALS_ASSUME_FAILED', message: /^could not reach STS at .* TimeoutError/ });
 });
 
 t.test('AccessDenied from STS is a value; a secret echoed in its message is removed', async (t) => {

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { parseRecordLine } from '@aws-guard/shared/audit/parse-record-line';
 import { UserFacingError } from '@aws-guard/shared/errors';
-import { auditFilePath, readLastLines } from '@aws-guard/broker/audit/audit-files';
+import { auditDirOf, auditFilePath, readLastLines } from '@aws-guard/broker/audit/audit-files';
 import { verifyAuditFile } from '@aws-guard/broker/audit/verify-audit-file';
 import { CONFIG_DEFAULTS } from '@aws-guard/broker/config/config-schema';
 import { argvOf, escapeForTerminal, formatAuditRecord } from '../audit/format-audit-record.js';
@@ -17,7 +17,7 @@ export const DEFAULT_TAIL_LINES = 10;
 
 /** The same data dir the broker would use: --data-dir, else AWS_GUARD_DATA_DIR, else its default. */
 const auditPath = (dataDir: string | undefined, io: AuditIo): string =>
-  auditFilePath(resolve(dataDir ?? io.env['AWS_GUARD_DATA_DIR'] ?? CONFIG_DEFAULTS.dataDir));
+  auditFilePath(auditDirOf(resolve(dataDir ?? io.env['AWS_GUARD_DATA_DIR'] ?? CONFIG_DEFAULTS.dataDir)));
 
 const isMissing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';
 

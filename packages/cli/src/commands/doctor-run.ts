@@ -1,0 +1,79 @@
+// `aws-guard doctor`: checks what the broker and the shim need, each as OK/WARN/FAIL with one line of reason,
+// using the broker's own code (config, CLI lookup, isolation probe, policy loader, audit verifier).
+import { resolveAwsCli } from '@aws-guard/broker/exec/resolve-aws-cli';
+import { selectIsolation } from '@aws-guard/broker/exec/select-isolation';
+import { describeIsolation } from '@aws-guard/broker/exec/isolation';
+import { loadBrokerConfig } from '@aws-guard/broker/config/load-config';
+import type { BrokerConfig } from '@aws-guard/broker/config/config-schema';
+import { loadPolicy } from '@aws-guard/broker/policy/load-policy';
+import { loadDefaultPolicy } from '@aws-guard/broker/policy/default-policy';
+import { pingRedis, redisUrlForDisplay } from '@aws-guard/broker/approval/ping-redis';
+import { check, type DoctorCheck } from '../doctor/doctor-check.js';
+import { checkAgentToken } from '../doctor/check-agent-token.js';
+import { checkBrokerReady } from '../doctor/check-broker-ready.js';
+import { checkAuditChain, checkDataDirWritable } from '../doctor/check-data-dir.js';
+import { doctorExitCode, formatDoctorJson, formatDoctorText } from '../doctor/format-doctor-report.js';
+import type { CommandContext } from './command-context.js';
+
+export type DoctorOptions = Readonly<{
+  config?: string;
+  dataDir?: string;
+  awsCli?: string;
+  policy?: string;
+  isolation?: string;
+  redis?: string;
+  json?: boolean;
+}>;
+
+export type DoctorIo = Pick<CommandContext, 'env' | 'stdout' | 'stderr'> & Readonly<{ cwd: string; now?: () => Date }>;
+
+/** The broker's config as `aws-guard broker` with the same flags would load it; if invalid, what is usable of it. */
+const brokerConfig = (opts: DoctorOptions, io: DoctorIo): { check: DoctorCheck; config: BrokerConfig | undefined } => {
+  const flags = { dataDir: opts.dataDir, awsCli: opts.awsCli, policy: opts.policy, isolation: opts.isolation, redis: opts.redis };
+  const loaded = loadBrokerConfig({ flags, env: io.env, configFile: opts.config, cwd: io.cwd });
+  if (loaded.ok) {
+    const file = opts.config ?? io.env['AWS_GUARD_CONFIG'];
+    return { check: check('config', 'OK', file === undefined ? 'valid (no config file: defaults, AWS_GUARD_* and flags)' : `${file} is valid`), config: loaded.value };
+  }
+  const problems = loaded.issue.details ?? [loaded.issue.message];
+  // The rest is still worth checking with what does load: the same flags over the defaults.
+  const fallback = loadBrokerConfig({ flags, env: {}, configFile: undefined, cwd: io.cwd });
+  return { check: check('config', 'FAIL', `invalid: ${problems.join('; ')}`), config: fallback.ok ? fallback.value : undefined };
+};
+
+const checkPolicy = (file: string | undefined): DoctorCheck => {
+  const policy = file === undefined ? loadDefaultPolicy() : loadPolicy(file);
+  if (!policy.ok) return check('policy', 'FAIL', policy.issue.message.replace(/:?\s*\n\s*/g, '; '));
+  const { source, rules, hash } = policy.value;
+  return check('policy', 'OK', `${source}: valid, ${rules.length} rule${rules.length === 1 ? '' : 's'}, sha256 ${hash.slice(0, 12)}…`);
+};
+
+const checkCliAndIsolation = async (config: BrokerConfig, pathEnv: string): Promise<DoctorCheck[]> => {
+  const cli = await resolveAwsCli(config.awsCli, pathEnv);
+  if (!cli.ok) return [check('aws cli', 'FAIL', cli.issue.message), check('isolation', 'WARN', 'not checked: it needs the AWS CLI')];
+  const found = check('aws cli', 'OK', `${cli.value.path} (aws-cli/${cli.value.version})`);
+  const hide = [config.dataDir, ...(config.policyFile === undefined ? [] : [config.policyFile])];
+  const plan = await selectIsolation({ mode: config.isolation, cliPath: cli.value.path, pathEnv, hide });
+  if (!plan.ok) return [found, check('isolation', 'FAIL', plan.issue.message)];
+  const text = describeIsolation(plan.value);
+  return [found, plan.value.kind === 'bwrap' ? check('isolation', 'OK', text) : check('isolation', 'WARN', `${text}: the CLI can read every file the broker can`)];
+};
+
+export async function runDoctor(opts: DoctorOptions, io: DoctorIo): Promise<number> {
+  const { check: configCheck, config } = brokerConfig(opts, io);
+  const checks: DoctorCheck[] = [configCheck];
+  if (config !== undefined) {
+    checks.push(...(await checkCliAndIsolation(config, io.env['PATH'] ?? '')));
+    checks.push(await checkDataDirWritable(config.dataDir), await checkAuditChain(config.dataDir));
+    checks.push(checkPolicy(config.policyFile));
+    if (config.redisUrl !== undefined) {
+      const pong = await pingRedis(config.redisUrl);
+      checks.push(pong.ok ? check('redis', 'OK', `${redisUrlForDisplay(config.redisUrl)} answers ${pong.value}`) : check('redis', 'FAIL', `unreachable: ${pong.issue.message}`));
+    }
+  }
+  const brokerUrl = io.env['AWS_GUARD_URL'];
+  if (brokerUrl !== undefined && brokerUrl !== '') checks.push(await checkBrokerReady(brokerUrl));
+  checks.push(checkAgentToken(io.env, (io.now ?? (() => new Date()))()));
+  io.stdout.write(opts.json ? formatDoctorJson(checks) : formatDoctorText(checks));
+  return doctorExitCode(checks);
+}

@@ -1,0 +1,49 @@
+// The broker's data dir: can the broker write there, and does the audit chain in it verify end to end.
+import { randomBytes } from 'node:crypto';
+import { access, constants, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { auditDirOf, auditFilePath } from '@aws-guard/broker/audit/audit-files';
+import { verifyAuditFile } from '@aws-guard/broker/audit/verify-audit-file';
+import { check, type DoctorCheck } from './doctor-check.js';
+
+const nearestExisting = async (path: string): Promise<string> => {
+  for (let p = path; ; p = dirname(p)) {
+    if (await stat(p).then(() => true, () => false)) return p;
+    if (dirname(p) === p) return p;
+  }
+};
+
+/** A real write (and its removal): access(W_OK) says yes to root on a read-only mount. */
+export const checkDataDirWritable = async (dataDir: string): Promise<DoctorCheck> => {
+  const info = await stat(dataDir).catch((e: NodeJS.ErrnoException) => e);
+  if (info instanceof Error) {
+    if (info.code !== 'ENOENT') return check('data dir', 'FAIL', `${dataDir}: ${info.code ?? info.message}`);
+    const parent = await nearestExisting(dataDir);
+    const writable = await access(parent, constants.W_OK).then(() => true, () => false);
+    return writable
+      ? check('data dir', 'WARN', `${dataDir} does not exist yet: the broker creates it at start`)
+      : check('data dir', 'FAIL', `${dataDir} does not exist and ${parent} is not writable`);
+  }
+  if (!info.isDirectory()) return check('data dir', 'FAIL', `${dataDir} is not a directory`);
+  const probe = join(dataDir, `.doctor-${randomBytes(6).toString('hex')}`);
+  try {
+    await writeFile(probe, '', { mode: 0o600, flag: 'wx' });
+    await unlink(probe);
+  } catch (e) {
+    return check('data dir', 'FAIL', `${dataDir} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const open = (info.mode & 0o077) !== 0;
+  return open
+    ? check('data dir', 'WARN', `${dataDir} is writable but readable by others (mode ${(info.mode & 0o777).toString(8)}): it holds the token signing key; chmod 700`)
+    : check('data dir', 'OK', `${dataDir} is writable`);
+};
+
+/** The embedded audit log lives in <dataDir>/audit/ (app.ts creates it there). */
+export const checkAuditChain = async (dataDir: string): Promise<DoctorCheck> => {
+  const path = auditFilePath(auditDirOf(dataDir));
+  const verdict = await verifyAuditFile(path);
+  if (verdict.ok) return check('audit chain', 'OK', `${path}: ${verdict.count} records verify (last seq ${verdict.lastSeq})`);
+  const { code, line, message } = verdict.issue;
+  if (code === 'AUDIT_LOG_MISSING') return check('audit chain', 'WARN', `no audit log at ${path} yet (the broker has not run with this data dir)`);
+  return check('audit chain', 'FAIL', `${path} does NOT verify${line === 0 ? '' : ` at line ${line}`}: ${code}: ${message}`);
+};
