@@ -1,10 +1,11 @@
 // The host paths the real CLI needs to run, learned once at start: its own directory and, for a script, the
 // interpreter its shebang names plus, for Python, that interpreter's prefixes and import path.
 import { execFile } from 'node:child_process';
-import { accessSync, closeSync, constants, existsSync, openSync, readSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import { fail, ok, type Result } from '@aws-guard/shared/result';
+import { isExecutable, readFileHead } from './file-head.js';
 
 const run = promisify(execFile);
 
@@ -14,25 +15,7 @@ export const SANDBOX_PATH = '/usr/local/bin:/usr/bin:/bin';
 const PYTHON = /^(python|pypy)[0-9.]*$/;
 const PROBE = 'import sys,json;print(json.dumps([sys.prefix,sys.base_prefix,sys.exec_prefix,sys.base_exec_prefix,*sys.path]))';
 
-const firstLine = (path: string): string => {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(512);
-    const text = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('latin1');
-    return text.split('\n', 1)[0] ?? '';
-  } finally {
-    closeSync(fd);
-  }
-};
-
-const executable = (path: string): boolean => {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const firstLine = (path: string): string => readFileHead(path, 512).split('\n', 1)[0] ?? '';
 
 /** `#!/usr/bin/python3 -s` → the interpreter; `#!/usr/bin/env [-S] [VAR=x] python3` → python3 on SANDBOX_PATH. */
 export const shebangInterpreter = (line: string, pathEnv: string = SANDBOX_PATH): Result<string | undefined, 'CLI_LAYOUT'> => {
@@ -44,7 +27,7 @@ export const shebangInterpreter = (line: string, pathEnv: string = SANDBOX_PATH)
   const name = words.slice(1).find((w) => !w.startsWith('-') && !w.includes('='));
   if (name === undefined) return fail('CLI_LAYOUT', `cannot tell the interpreter from "${line}"`);
   if (isAbsolute(name)) return ok(name);
-  const found = pathEnv.split(':').map((dir) => join(dir, name)).find(executable);
+  const found = pathEnv.split(':').map((dir) => join(dir, name)).find(isExecutable);
   return found === undefined ? fail('CLI_LAYOUT', `the CLI's interpreter ${name} is not on the sandbox PATH ${pathEnv}`) : ok(found);
 };
 

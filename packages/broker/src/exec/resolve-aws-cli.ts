@@ -1,10 +1,11 @@
 // Finds the real AWS CLI the broker runs (by absolute path: the shim is also called `aws`, a PATH
 // lookup at run time could recurse) and learns its version once, at start.
 import { execFile } from 'node:child_process';
-import { accessSync, constants, openSync, readSync, closeSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { fail, ok, type Result } from '@aws-guard/shared/result';
+import { isExecutable, readFileHead } from './file-head.js';
 
 const run = promisify(execFile);
 
@@ -21,25 +22,6 @@ export type AwsCliInfo = Readonly<{
 }>;
 
 export type CliCode = 'CLI_NOT_FOUND' | 'CLI_NOT_EXECUTABLE' | 'CLI_VERSION_UNKNOWN';
-
-const head = (path: string): string => {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(4096);
-    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('latin1');
-  } finally {
-    closeSync(fd);
-  }
-};
-
-const isExecutable = (path: string): boolean => {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** A pyenv shim is a bash script that re-dispatches; resolve it to the interpreter's real `aws` script. */
 const resolvePyenvShim = async (path: string, text: string, pathEnv: string): Promise<Result<string, CliCode>> => {
@@ -66,7 +48,7 @@ export const resolveAwsCli = async (configured: string | undefined, pathEnv: str
   let chosen: string | undefined;
   for (const candidate of candidates) {
     if (!isExecutable(candidate)) return fail('CLI_NOT_EXECUTABLE', `${candidate} is not an executable file`);
-    const text = head(candidate);
+    const text = readFileHead(candidate);
     if (text.includes(SHIM_MARKER)) {
       if (configured !== undefined) return fail('CLI_NOT_FOUND', `${candidate} is aws-guard's own shim, not the AWS CLI: pass the real CLI's path`);
       continue;
