@@ -33,7 +33,8 @@ t.test('an approver approves from the terminal UI and the agent command runs', a
   const exit = new Promise<number | null>((resolve) => shim.on('close', resolve));
   for (let i = 0; i < 100 && !/approval apr_/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
 
-  tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '30', `${BUNDLE} approve --broker ${broker.url} --token ${approverToken}; echo EXITED=$?; sleep 30`);
+  // A person's terminal, not CI: ink renders only the last frame when CI is set (CI runs this suite with CI=true).
+  tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '30', `env -u CI ${BUNDLE} approve --broker ${broker.url} --token ${approverToken}; echo EXITED=$?; sleep 30`);
   t.teardown(() => tmux('kill-server'));
   const listed = await waitForScreen(/iam:attach-role-policy/, 'the held request');
   t.match(listed, /claude-7/);
