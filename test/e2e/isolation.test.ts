@@ -3,7 +3,7 @@
 // whole bwrap'd tree.
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { agentEnv, runAws, shimBinDir } from '../helpers/shim.js';
 import { runGuard } from '../helpers/guard-cli.js';
 import { realAwsCli } from '../helpers/real-aws.js';
 import { FIXTURES } from '../helpers/paths.js';
+import { descendants, isGone } from '../helpers/process-tree.js';
 
 const moto = await startMoto();
 t.teardown(moto.stop);
@@ -43,29 +44,7 @@ t.test('bwrap demanded where it is missing, or an unknown mode: the broker does 
   await t.rejects(startBroker({ awsCli: cli, env: { AWS_GUARD_ISOLATION: 'sandbox' } }), /exited with 78[\s\S]*isolation: /);
 });
 
-/** Every process below `root`, by host pid. */
-const descendants = (root: number): number[] => {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found = [root];
-  for (let i = 0; i < found.length; i++) for (const [pid, ppid] of parent) if (ppid === found[i]) found.push(pid);
-  return found.slice(1);
-};
-const gone = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').startsWith('Z');
-  } catch {
-    return true;
-  }
-};
+const gone = isGone;
 
 t.test('Ctrl-C in the agent kills the bwrap\'d CLI and its child, whose pids the host sees only from outside', async (t) => {
   const broker = await startBroker({ awsCli: join(FIXTURES, 'fake-aws', 'sleepy-aws') });

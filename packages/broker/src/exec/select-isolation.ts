@@ -2,7 +2,7 @@
 // to create its namespaces here, and the real CLI must answer `--version` inside it. Fails closed: bwrap asked
 // for but unusable, or usable but the CLI cannot run inside, is a reason not to start.
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,7 @@ import { cliHostPaths, SANDBOX_PATH } from './cli-host-paths.js';
 import { createSandbox } from './create-sandbox.js';
 import { sandboxIsolation, type IsolationMode, type IsolationPlan } from './isolation.js';
 import { runAwsCli } from './run-aws-cli.js';
+import { isExecutable } from './file-head.js';
 
 const run = promisify(execFile);
 
@@ -62,14 +63,7 @@ const findOnPath = (name: string, pathEnv: string): string | undefined =>
     .split(':')
     .filter((dir) => dir.startsWith('/'))
     .map((dir) => join(dir, name))
-    .find((candidate) => {
-      try {
-        accessSync(candidate, constants.X_OK);
-        return statSync(candidate).isFile();
-      } catch {
-        return false;
-      }
-    });
+    .find((candidate) => isExecutable(candidate) && statSync(candidate).isFile());
 
 const firstLine = (e: unknown): string => {
   const stderr = (e as { stderr?: string }).stderr?.trim();

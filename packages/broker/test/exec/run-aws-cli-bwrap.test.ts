@@ -2,7 +2,7 @@
 // parser still cannot reach the broker's files, ordinary commands still work, and a stop still kills everything.
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAwsCli, type ExecOutcome, type ExecRequest } from '@aws-guard/broker/exec/run-aws-cli';
@@ -13,6 +13,7 @@ import { selectIsolation } from '@aws-guard/broker/exec/select-isolation';
 import { resolveAwsCli } from '@aws-guard/broker/exec/resolve-aws-cli';
 import { startMoto } from '../../../../test/helpers/moto.js';
 import { FIXTURES, ROOT } from '../../../../test/helpers/paths.js';
+import { descendants, isGone } from '../../../../test/helpers/process-tree.js';
 
 const PATH = process.env['PATH'] ?? '';
 const cli = await resolveAwsCli(undefined, PATH);
@@ -126,30 +127,7 @@ t.test('inside, only system dirs, the CLI\'s installation and the sandbox exist;
   t.match(run.stdout, /CapEff:\s+0+\n/, 'no capabilities, although bwrap runs as root here');
 });
 
-/** Host pids of `root` and every process below it (pid namespaces do not hide them from the host). */
-const descendants = (root: number): number[] => {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found = [root];
-  for (let i = 0; i < found.length; i++) for (const [pid, ppid] of parent) if (ppid === found[i]) found.push(pid);
-  return found;
-};
-const gone = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').startsWith('Z');
-  } catch {
-    return true;
-  }
-};
+const gone = isGone;
 const allGone = async (pids: number[]): Promise<number[]> => {
   for (let i = 0; i < 100 && pids.some((p) => !gone(p)); i++) await new Promise((r) => setTimeout(r, 50));
   return pids.filter((p) => !gone(p));
@@ -177,7 +155,7 @@ const startSleepy = async (args: string[], killGraceMs: number) => {
   );
   const early = running.done.then((o) => { throw new Error(`sleepy-aws ended early: ${JSON.stringify(o)} ${text}`); });
   await Promise.race([ready, early]);
-  const tree = descendants(running.pid!);
+  const tree = [running.pid!, ...descendants(running.pid!)];
   return { running, tree, text };
 };
 
