@@ -13,7 +13,7 @@ export type Broker = Readonly<{
   url: string;
   pid: number;
   dataDir: string;
-  token: (opts?: { agent?: string; human?: string; role?: Role; ttlMs?: number; now?: Date }) => Promise<string>;
+  token: (opts?: { agent?: string; human?: string; role?: Role; groups?: readonly string[]; ttlMs?: number; now?: Date }) => Promise<string>;
   stderr: () => string;
   stop: () => Promise<number | null>;
   exited: Promise<number | null>;
@@ -64,7 +64,7 @@ export const startBroker = async (opts: BrokerOptions = {}): Promise<Broker> => 
     pid: child.pid!,
     dataDir,
     token: async (t = {}) =>
-      (await issueToken(keys, { agent: t.agent ?? 'test-agent', human: t.human ?? 'alice', role: t.role ?? 'agent', ttlMs: t.ttlMs ?? 3_600_000, ...(t.now ? { now: t.now } : {}) })).token,
+      (await issueToken(keys, { agent: t.agent ?? 'test-agent', human: t.human ?? 'alice', role: t.role ?? 'agent', ttlMs: t.ttlMs ?? 3_600_000, ...(t.groups ? { groups: t.groups } : {}), ...(t.now ? { now: t.now } : {}) })).token,
     stderr: () => stderr,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');

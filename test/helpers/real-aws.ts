@@ -14,11 +14,12 @@ export const realAwsCli = (): Promise<AwsCliInfo> =>
     return r.value;
   }));
 
-export const runAwsDirect = async (args: readonly string[], endpointUrl: string, input?: Buffer): Promise<RunResult> => {
+/** `cwd`: run where the agent's files are, for comparing local-file commands. */
+export const runAwsDirect = async (args: readonly string[], endpointUrl: string, input?: Buffer, cwd?: string): Promise<RunResult> => {
   const { path } = await realAwsCli();
   const home = await mkdtemp(join(tmpdir(), 'aws-direct-'));
   const env = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', LANG: 'C.UTF-8' };
-  const child = spawn(path, ['--endpoint-url', endpointUrl, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(path, ['--endpoint-url', endpointUrl, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'], ...(cwd === undefined ? {} : { cwd }) });
   const out: Buffer[] = [];
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => out.push(c));

@@ -27,10 +27,10 @@ export const agentEnv = async (url: string | undefined, token: string | undefine
   ...extra,
 });
 
-export type ShimRun = Readonly<{ env: NodeJS.ProcessEnv; input?: Buffer | Readable; onSpawn?: (pid: number) => void }>;
+export type ShimRun = Readonly<{ env: NodeJS.ProcessEnv; input?: Buffer | Readable; onSpawn?: (pid: number) => void; cwd?: string }>;
 
 export const runAws = async (args: readonly string[], run: ShimRun): Promise<RunResult> => {
-  const child = spawn(join(await shimBinDir(), 'aws'), [...args], { env: run.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(join(await shimBinDir(), 'aws'), [...args], { env: run.env, stdio: ['pipe', 'pipe', 'pipe'], ...(run.cwd === undefined ? {} : { cwd: run.cwd }) });
   run.onSpawn?.(child.pid!);
   const out: Buffer[] = [];
   let stderr = '';

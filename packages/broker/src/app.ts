@@ -8,6 +8,7 @@ import { createLogger } from './log/create-logger.js';
 import { resolveAwsCli } from './exec/resolve-aws-cli.js';
 import { selectIsolation } from './exec/select-isolation.js';
 import { describeIsolation } from './exec/isolation.js';
+import { createExecutionSlots } from './exec/execution-slots.js';
 import { loadOrCreateTokenKeys } from './auth/token-keys.js';
 import { bearerToken, verifyToken } from './auth/verify-token.js';
 import { createAuditLog } from './audit/audit-log.js';
@@ -76,6 +77,9 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
     endpointUrl: config.awsEndpointUrl,
     defaultRegion: config.region,
     exec: config.exec,
+    files: config.files,
+    // One limiter per broker: every agent connection shares these slots.
+    slots: createExecutionSlots({ max: config.exec.maxConcurrent }),
     isolation: isolation.value,
     analyze: judge.value.analyze,
     decide: judge.value.decide,

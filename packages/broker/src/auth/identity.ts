@@ -8,6 +8,8 @@ export type Identity = Readonly<{
   /** The human the agent acts for. */
   human: string;
   role: Role;
+  /** The groups the token names (claim `groups`), matched by policy and approval rules; empty when it names none. */
+  groups: readonly string[];
   /** The agent session the token belongs to: one recording, one audit session. */
   sessionId: string;
   /** The token's id (`jti`): audited, never the token itself. */

@@ -3,6 +3,7 @@
 import { errors, jwtVerify } from 'jose';
 import { fail, ok, type Result } from '@aws-guard/shared/result';
 import { ROLES, type Identity, type Role } from './identity.js';
+import { checkTokenGroups } from './token-groups.js';
 import { TOKEN_ALG, TOKEN_AUDIENCE, TOKEN_ISSUER, type TokenKeys } from './token-keys.js';
 
 export type AuthCode =
@@ -49,13 +50,16 @@ export const verifyToken = async (
   } catch (e) {
     return explain(e);
   }
-  const { sub, jti, exp, role, human, sid } = payload;
+  const { sub, jti, exp, role, human, sid, groups } = payload;
   const named = (v: unknown): v is string => typeof v === 'string' && v !== '';
   if (!named(sub) || !named(jti) || !named(human) || !named(sid) || !named(role) || !(ROLES as readonly string[]).includes(role))
     return fail('AUTH_TOKEN_CLAIMS', 'the token lacks the agent, role, human, session or id claims of an aws-guard token');
+  // A signed but malformed group list is refused, never read as "no groups": groups can grant (allow rules, roles).
+  const tokenGroups = checkTokenGroups(groups);
+  if (!tokenGroups.ok) return fail('AUTH_TOKEN_CLAIMS', `the token's groups claim is invalid: ${tokenGroups.issue.message}`);
   if (!allowedRoles.includes(role as Role))
     return fail('AUTH_WRONG_ROLE', `a token with role "${role}" cannot be used here (needs ${allowedRoles.join(' or ')})`);
   return ok(
-    Object.freeze({ agent: sub, human, role: role as Role, sessionId: sid, tokenId: jti, expiresAt: new Date(exp! * 1000) }),
+    Object.freeze({ agent: sub, human, role: role as Role, groups: tokenGroups.value, sessionId: sid, tokenId: jti, expiresAt: new Date(exp! * 1000) }),
   );
 };

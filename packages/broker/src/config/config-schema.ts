@@ -1,14 +1,21 @@
 // The broker's configuration: one schema for the YAML file, env and flags, validated once and frozen.
 import { z } from 'zod';
 
-/** An IAM role ARN in any partition, with an optional path. */
-export const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+// Shared with the policy's role mappings (credentials section).
+import { EXTERNAL_ID, ROLE_ARN } from '@aws-guard/shared/iam-role';
+export { ROLE_ARN };
 
 const LISTEN = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 const isListenAddress = (value: string): boolean => {
   const port = LISTEN.exec(value)?.[2];
   return port !== undefined && Number(port) <= 65535;
 };
+
+/** A positive integer (counts, byte sizes); env and flags give text, the file may give either. */
+const positiveInt = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v),
+  z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer'),
+);
 
 /** Settings as the operator writes them (file keys; env and flags map onto the same keys). */
 export const brokerConfigInputSchema = z.strictObject({
@@ -25,6 +32,16 @@ export const brokerConfigInputSchema = z.strictObject({
       timeout: z.string().optional(),
       maxOutputBytes: z.number().int().positive().optional(),
       killGrace: z.string().optional(),
+      // Env and flags give text; the file may give either.
+      maxConcurrent: positiveInt.optional(),
+    })
+    .optional(),
+  // Local files that travel between agent and broker (docs/files.md).
+  files: z
+    .strictObject({
+      maxFileBytes: positiveInt.optional(),
+      maxTotalBytes: positiveInt.optional(),
+      maxFiles: positiveInt.optional(),
     })
     .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -35,7 +52,7 @@ export const brokerConfigInputSchema = z.strictObject({
     .strictObject({
       mode: z.enum(['passthrough', 'assume-role']).optional(),
       roleArn: z.string().regex(ROLE_ARN, 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/aws-guard-agent').optional(),
-      externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, "must be 2-1224 characters of letters, digits and _+=,.@:/-").optional(),
+      externalId: z.string().regex(EXTERNAL_ID, "must be 2-1224 characters of letters, digits and _+=,.@:/-").optional(),
       durationSeconds: z.number().int().min(900, 'must be at least 900 (STS minimum)').max(43_200, 'must be at most 43200 (STS maximum)').optional(),
     })
     .optional(),
@@ -59,7 +76,10 @@ export type BrokerConfig = Readonly<{
   redisUrl: string | undefined;
   /** Slack-compatible webhook told about every new approval request. */
   approvalWebhook: string | undefined;
-  exec: Readonly<{ timeoutMs: number; maxOutputBytes: number; killGraceMs: number }>;
+  /** Per-command limits, and how many CLI processes run at once (the rest queue, fairly per agent). */
+  exec: Readonly<{ timeoutMs: number; maxOutputBytes: number; killGraceMs: number; maxConcurrent: number }>;
+  /** Limits on local files per command: one file, all files together, files in one tree. */
+  files: Readonly<{ maxFileBytes: number; maxTotalBytes: number; maxFiles: number }>;
   logLevel: string;
   /** How the CLI is confined (exec/select-isolation.ts): `auto` = bwrap when it works here. */
   isolation: 'auto' | 'bwrap' | 'none';
@@ -75,7 +95,8 @@ export type BrokerConfig = Readonly<{
 export const CONFIG_DEFAULTS = Object.freeze({
   listen: '127.0.0.1:8750',
   dataDir: '.aws-guard',
-  exec: Object.freeze({ timeout: '15m', maxOutputBytes: 4 * 1024 * 1024 * 1024, killGrace: '2s' }),
+  exec: Object.freeze({ timeout: '15m', maxOutputBytes: 4 * 1024 * 1024 * 1024, killGrace: '2s', maxConcurrent: 8 }),
+  files: Object.freeze({ maxFileBytes: 5 * 1024 ** 3, maxTotalBytes: 20 * 1024 ** 3, maxFiles: 100_000 }),
   logLevel: 'info',
   isolation: 'auto',
 });
@@ -91,6 +112,10 @@ export const CONFIG_ENV = Object.freeze({
   AWS_GUARD_REDIS: 'redis',
   AWS_GUARD_APPROVAL_WEBHOOK: 'approvalWebhook',
   AWS_GUARD_EXEC_TIMEOUT: 'exec.timeout',
+  AWS_GUARD_MAX_CONCURRENT: 'exec.maxConcurrent',
+  AWS_GUARD_MAX_FILE_BYTES: 'files.maxFileBytes',
+  AWS_GUARD_MAX_TOTAL_FILE_BYTES: 'files.maxTotalBytes',
+  AWS_GUARD_MAX_FILES: 'files.maxFiles',
   AWS_GUARD_LOG_LEVEL: 'logLevel',
   AWS_GUARD_ISOLATION: 'isolation',
   AWS_GUARD_CREDENTIALS_MODE: 'credentials.mode',

@@ -19,7 +19,7 @@ export type ConfigSources = Readonly<{
 type Layer = 'default' | 'file' | 'env' | 'flag';
 
 /** Blocks whose keys layer one by one (env `AWS_GUARD_EXEC_TIMEOUT` overrides only `exec.timeout`). */
-const NESTED = new Set(['exec', 'credentials']);
+const NESTED = new Set(['exec', 'credentials', 'files']);
 
 const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -50,7 +50,7 @@ const readConfigFile = (path: string): Result<Record<string, unknown>, 'CONFIG_F
 
 export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, 'CONFIG_INVALID'> => {
   const problems: string[] = [];
-  const input: Record<string, unknown> = structuredClone({ ...CONFIG_DEFAULTS, exec: { ...CONFIG_DEFAULTS.exec } });
+  const input: Record<string, unknown> = structuredClone({ ...CONFIG_DEFAULTS, exec: { ...CONFIG_DEFAULTS.exec }, files: { ...CONFIG_DEFAULTS.files } });
   const origin: Record<string, Layer> = {};
   const apply = (layer: Layer, key: string, value: unknown) => {
     setPath(input, key, value);
@@ -98,7 +98,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
   const portAt = cfg.listen.lastIndexOf(':');
   const port = Number(cfg.listen.slice(portAt + 1));
   const sourcesByKey: Record<string, Layer> = {};
-  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'redis', 'approvalWebhook', 'exec.timeout', 'logLevel', 'isolation', 'credentials.mode', 'credentials.roleArn'])
+  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'redis', 'approvalWebhook', 'exec.timeout', 'exec.maxConcurrent', 'files.maxFileBytes', 'files.maxTotalBytes', 'files.maxFiles', 'logLevel', 'isolation', 'credentials.mode', 'credentials.roleArn'])
     sourcesByKey[key] = origin[key] ?? 'default';
 
   return ok(
@@ -116,6 +116,12 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
         timeoutMs,
         maxOutputBytes: cfg.exec?.maxOutputBytes ?? CONFIG_DEFAULTS.exec.maxOutputBytes,
         killGraceMs,
+        maxConcurrent: cfg.exec?.maxConcurrent ?? CONFIG_DEFAULTS.exec.maxConcurrent,
+      }),
+      files: Object.freeze({
+        maxFileBytes: cfg.files?.maxFileBytes ?? CONFIG_DEFAULTS.files.maxFileBytes,
+        maxTotalBytes: cfg.files?.maxTotalBytes ?? CONFIG_DEFAULTS.files.maxTotalBytes,
+        maxFiles: cfg.files?.maxFiles ?? CONFIG_DEFAULTS.files.maxFiles,
       }),
       logLevel: cfg.logLevel ?? CONFIG_DEFAULTS.logLevel,
       isolation: cfg.isolation ?? CONFIG_DEFAULTS.isolation,

@@ -26,6 +26,7 @@ export const createPassthroughCredentials = (base: BaseCredentials): CredentialS
               expiresAt: c.expiration?.toISOString() ?? null,
               requestTag: null,
               reused: false,
+              mappingId: null,
             }),
           }),
         );

@@ -1,10 +1,7 @@
 // The AssumeRole request for one identity: session name, SourceIdentity, session tags and duration, each
 // made to fit STS's rules (character sets, lengths, 900 s minimum). Pure: no client, no clock.
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
-
-/** STS's bounds on DurationSeconds (a role's MaxSessionDuration may be lower than the maximum). */
-export const STS_MIN_DURATION_SECONDS = 900;
-export const STS_MAX_DURATION_SECONDS = 43_200;
+import { STS_MAX_DURATION_SECONDS, STS_MIN_DURATION_SECONDS } from '@aws-guard/shared/iam-role';
 
 /** Session tag keys. CloudTrail shows them under `requestParameters.tags` of the AssumeRole event. */
 export const TAG_AGENT = 'aws-guard:agent';

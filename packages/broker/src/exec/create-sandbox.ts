@@ -1,5 +1,6 @@
-// A fresh directory per request: `home/` is the CLI's HOME and cwd, `etc/` holds the broker-owned
-// config and an empty credentials file. Removed when the command ends.
+// A fresh directory per request: `work/` is the CLI's cwd, where local files named by plain relative paths
+// are staged; `files/` holds the other staged files; `home/` is an empty HOME (so nothing staged can become
+// `~/.aws/…`); `etc/` holds the broker-owned config and an empty credentials file. Removed when the command ends.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,11 +13,13 @@ export const createSandbox = async (region: string | undefined, parent: string =
   const paths = {
     root,
     home: join(root, 'home'),
+    work: join(root, 'work'),
+    files: join(root, 'files'),
     tmp: join(root, 'tmp'),
     configFile: join(root, 'etc', 'config'),
     credentialsFile: join(root, 'etc', 'credentials'),
   };
-  await Promise.all([mkdir(paths.home, { mode: 0o700 }), mkdir(paths.tmp, { mode: 0o700 }), mkdir(join(root, 'etc'), { mode: 0o700 })]);
+  await Promise.all([paths.home, paths.work, paths.files, paths.tmp, join(root, 'etc')].map((dir) => mkdir(dir, { mode: 0o700 })));
   await Promise.all([
     writeFile(paths.configFile, sandboxConfigText(region), { mode: 0o600 }),
     writeFile(paths.credentialsFile, '', { mode: 0o600 }),

@@ -4,7 +4,7 @@ import type { ForwardedEnv } from '@aws-guard/shared/protocol/messages';
 
 export type AwsCredentials = Readonly<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined }>;
 
-export type SandboxPaths = Readonly<{ root: string; home: string; configFile: string; credentialsFile: string; tmp: string }>;
+export type SandboxPaths = Readonly<{ root: string; home: string; work: string; files: string; configFile: string; credentialsFile: string; tmp: string }>;
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const OUTPUTS = new Set(['json', 'text', 'table', 'yaml', 'yaml-stream']);
@@ -41,6 +41,8 @@ export const sandboxEnv = (input: {
   if (forwarded.AWS_REGION !== undefined && REGION.test(forwarded.AWS_REGION)) env['AWS_REGION'] = forwarded.AWS_REGION;
   if (forwarded.AWS_DEFAULT_REGION !== undefined && REGION.test(forwarded.AWS_DEFAULT_REGION)) env['AWS_DEFAULT_REGION'] = forwarded.AWS_DEFAULT_REGION;
   if (forwarded.AWS_DEFAULT_OUTPUT !== undefined && OUTPUTS.has(forwarded.AWS_DEFAULT_OUTPUT)) env['AWS_DEFAULT_OUTPUT'] = forwarded.AWS_DEFAULT_OUTPUT;
+  // A Python codec name, nothing else: the CLI decodes file:// text with it as the agent's own CLI would.
+  if (forwarded.AWS_CLI_FILE_ENCODING !== undefined && /^[A-Za-z0-9._-]{1,40}$/u.test(forwarded.AWS_CLI_FILE_ENCODING)) env['AWS_CLI_FILE_ENCODING'] = forwarded.AWS_CLI_FILE_ENCODING;
   if (columns !== undefined) env['COLUMNS'] = String(columns);
   return env;
 };

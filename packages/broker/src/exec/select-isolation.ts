@@ -102,7 +102,7 @@ const probeCli = async (plan: IsolationPlan & { kind: 'bwrap' }, cliPath: string
         cliPath,
         args: ['--version'],
         env: { PATH: SANDBOX_PATH, HOME: sandbox.home, TMPDIR: sandbox.tmp, LANG: 'C.UTF-8', PYTHONNOUSERSITE: '1', PYTHONDONTWRITEBYTECODE: '1', AWS_CONFIG_FILE: sandbox.configFile, AWS_SHARED_CREDENTIALS_FILE: sandbox.credentialsFile },
-        cwd: sandbox.home,
+        cwd: sandbox.work,
         readsStdin: false,
         timeoutMs: 60_000,
         maxOutputBytes: 64 * 1024,

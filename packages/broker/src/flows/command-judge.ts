@@ -1,5 +1,5 @@
 // Everything that turns argv into a decision, bound once at start: the AWS model, the parser, the policy
-// (reloadable as a whole), and the interim local-file rules. Pure given its inputs; no I/O per command.
+// (reloadable as a whole). Pure given its inputs; no I/O per command.
 import { analyzeCommand } from '@aws-guard/shared/command/analyze-command';
 import type { AwsCommand } from '@aws-guard/shared/command/aws-command';
 import { createModelStore } from '@aws-guard/shared/aws-model/model-store';
@@ -8,11 +8,12 @@ import type { CommandRun } from '@aws-guard/shared/protocol/messages';
 import { loadPolicy } from '../policy/load-policy.js';
 import { loadDefaultPolicy } from '../policy/default-policy.js';
 import { evaluatePolicy } from '../policy/evaluate-policy.js';
-import type { Policy } from '../policy/policy.js';
+import { selectRoleMapping } from '../policy/select-role-mapping.js';
+import type { Policy, RoleMapping } from '../policy/policy.js';
+import type { RoleTarget } from '../credentials/credential-source.js';
 import type { Identity } from '../auth/identity.js';
 import type { AnalyzeOutcome } from './run-command.js';
 import type { Decision } from './refusal.js';
-import { checkLocalFiles } from './check-local-files.js';
 
 export type CommandJudge = Readonly<{
   analyze: (argv: readonly string[], env: CommandRun['env']) => AnalyzeOutcome;
@@ -25,6 +26,9 @@ export type CommandJudge = Readonly<{
 export type JudgeOptions = Readonly<{ policyFile: string | undefined; cliMajor: number; modelDir: string; defaultRegion: string | undefined }>;
 
 const readPolicy = (file: string | undefined) => (file === undefined ? loadDefaultPolicy() : loadPolicy(file));
+
+const roleTarget = (m: RoleMapping): RoleTarget =>
+  Object.freeze({ mappingId: m.id, roleArn: m.roleArn, externalId: m.externalId, durationSeconds: m.durationSeconds });
 
 export const createCommandJudge = (opts: JudgeOptions): Result<CommandJudge, string> => {
   const first = readPolicy(opts.policyFile);
@@ -43,11 +47,19 @@ export const createCommandJudge = (opts: JudgeOptions): Result<CommandJudge, str
         return { ok: false, issue: { code, message: stderr, exitCode } };
       },
       decide: (cmd: AwsCommand, identity: Identity): Decision => {
-        const decision = evaluatePolicy(policy, cmd, { agent: identity.agent, human: identity.human, groups: [], role: identity.role, sessionId: identity.sessionId }, opts.defaultRegion === undefined ? {} : { defaultRegion: opts.defaultRegion });
-        // Refusals that no policy can lift come first: forbidden uses, then local files the broker cannot honour.
-        const files = cmd.forbidden.length > 0 ? undefined : checkLocalFiles(cmd);
-        if (files !== undefined) return { effect: 'deny', rule: `files:${files.code}`, reasons: [files.reason], policyHash: decision.policyHash, code: files.code };
-        return { effect: decision.decision, rule: decision.rule, reasons: decision.reasons, policyHash: decision.policyHash, ...(decision.approval === undefined ? {} : { approval: decision.approval }) };
+        const who = { agent: identity.agent, human: identity.human, groups: identity.groups, role: identity.role, sessionId: identity.sessionId };
+        const decision = evaluatePolicy(policy, cmd, who, opts.defaultRegion === undefined ? {} : { defaultRegion: opts.defaultRegion });
+        // Chosen in the same synchronous call as the decision, so both come from the same policy even across a reload.
+        const mapping = decision.decision === 'deny' ? undefined : selectRoleMapping(policy, who);
+        return {
+          effect: decision.decision,
+          rule: decision.rule,
+          reasons: decision.reasons,
+          policyHash: decision.policyHash,
+          ...(decision.approval === undefined ? {} : { approval: decision.approval }),
+          ...(decision.timeoutMs === undefined ? {} : { timeoutMs: decision.timeoutMs }),
+          ...(mapping === undefined ? {} : { role: roleTarget(mapping) }),
+        };
       },
       policyHash: () => policy.hash,
       reload: () => {

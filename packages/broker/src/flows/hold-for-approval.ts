@@ -1,7 +1,7 @@
 // A command the policy holds for a human: create (or join, or reuse) the approval request, tell the agent,
 // wait for the decision, and take the single use. Every step is audited; a store failure fails closed.
 import type { AwsCommand } from '@aws-guard/shared/command/aws-command';
-import type { ApprovalRequest } from '@aws-guard/shared/approval/approval-request';
+import type { ApprovalFile, ApprovalRequest } from '@aws-guard/shared/approval/approval-request';
 import { parseDuration } from '@aws-guard/shared/duration';
 import type { JsonObject } from '@aws-guard/shared/audit/audit-record';
 import type { ApprovalStore } from '../approval/approval-store.js';
@@ -19,6 +19,10 @@ export type Held =
 export type HoldDeps = Readonly<{
   store: ApprovalStore;
   region: string | null;
+  /** Digests of the staged local files: a different byte is a different command. */
+  fileDigests: readonly string[];
+  /** What the approver sees of those files. */
+  files: readonly ApprovalFile[];
   record: (type: 'approval.requested' | 'approval.consumed', data: JsonObject, code?: string) => Promise<unknown>;
   /** Tells approvers about a new request (the webhook); not awaited: the agent does not wait for Slack. */
   notify?: (request: ApprovalRequest) => void;
@@ -35,13 +39,13 @@ export const holdForApproval = async (deps: HoldDeps, channel: AgentChannel, cmd
   const { identity } = channel;
   const validity = decision.approval?.expires === undefined ? undefined : parseDuration(decision.approval.expires);
   const asked = await deps.store.request({
-    commandHash: commandHash(cmd, identity, deps.region),
+    commandHash: commandHash(cmd, identity, deps.region, deps.fileDigests),
     requestId,
     requester: { agent: identity.agent, human: identity.human, sessionId: identity.sessionId },
     argv: [...cmd.argv],
     summary: { service: cmd.service, operation: cmd.operation, apiOperation: cmd.apiOperation, iamActions: [...cmd.iamActions], risk: cmd.risk, region: cmd.region, targets: targetsOf(cmd) },
     rule: { id: decision.rule, ...(decision.reasons[0] === undefined ? {} : { message: decision.reasons[0] }), policyHash: decision.policyHash ?? '' },
-    files: [],
+    files: [...deps.files],
     requiredApprovers: decision.approval?.approvers ?? 1,
     ...(decision.approval?.group === undefined ? {} : { approverGroup: decision.approval.group }),
     ...(validity?.ok ? { validityMs: validity.value } : {}),

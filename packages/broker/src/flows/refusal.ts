@@ -1,6 +1,7 @@
 // Turns a decision that is not `allow` into what the agent reads: a stable code, one clear reason, and
 // whether it is shown as an AWS AccessDenied error or as an aws-guard message (local-only commands).
 import type { AwsCommand } from '@aws-guard/shared/command/aws-command';
+import type { RoleTarget } from '../credentials/credential-source.js';
 
 export type Decision = Readonly<{
   effect: 'allow' | 'deny' | 'approve';
@@ -12,6 +13,14 @@ export type Decision = Readonly<{
   code?: string;
   /** What an `approve` decision needs: distinct approvers, an approver group, how long the approval stays usable. */
   approval?: Readonly<{ approvers: number; group?: string; expires?: string }>;
+  /** The wall-time limit a deciding rule sets (the smallest); absent = the broker's exec.timeout. */
+  timeoutMs?: number;
+  /**
+   * The role the policy's `credentials` mappings name for this caller, from the same policy as the decision (a
+   * reload between deciding and running cannot pair one policy's decision with another's role); absent = the
+   * broker's configured credentials mode. Only on allow and approve.
+   */
+  role?: RoleTarget;
 }>;
 
 export type Refusal = Readonly<{ code: string; reason: string; awsStyle: boolean }>;

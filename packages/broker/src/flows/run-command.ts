@@ -1,27 +1,28 @@
-// The data path of one command (DESIGN §3), top to bottom: parse → audit `command.requested` (durable
-// before anything runs) → refuse or decide → credentials → sandbox → run the real CLI → audit the outcome.
-import { createHash, randomBytes } from 'node:crypto';
+// The data path of one command (DESIGN §3), top to bottom: parse → audit `command.requested` (durable before
+// anything runs) → refuse or decide → stage the agent's local files → approval → credentials → a free execution
+// slot → run the real CLI in its sandbox → return the files it wrote → audit the outcome.
+import { randomBytes } from 'node:crypto';
 import type { AwsCommand } from '@aws-guard/shared/command/aws-command';
 import type { CommandRun } from '@aws-guard/shared/protocol/messages';
+import type { AuditEventType, JsonObject } from '@aws-guard/shared/audit/audit-record';
+import type { ApprovalRequest } from '@aws-guard/shared/approval/approval-request';
 import type { Logger } from '../log/create-logger.js';
 import type { AgentChannel } from '../server/agent-channel.js';
 import type { Identity } from '../auth/identity.js';
 import type { AwsCliInfo } from '../exec/resolve-aws-cli.js';
 import type { CredentialSource } from '../credentials/credential-source.js';
+import type { ExecutionSlots } from '../exec/execution-slots.js';
+import type { IsolationPlan } from '../exec/isolation.js';
+import type { ExecOutcome } from '../exec/run-aws-cli.js';
+import type { FileLimits } from '../files/file-exchange.js';
+import type { ApprovalStore } from '../approval/approval-store.js';
 import { createSandbox } from '../exec/create-sandbox.js';
-import { sandboxEnv } from '../exec/sandbox-env.js';
-import { runAwsCli, type ExecOutcome } from '../exec/run-aws-cli.js';
-import { sandboxIsolation, type IsolationPlan } from '../exec/isolation.js';
 import { formatAccessDenied } from '../command/aws-style-error.js';
 import { describeRefusal, type Decision } from './refusal.js';
-import { sandboxOutfiles } from './check-local-files.js';
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { AuditSink } from './audit-sink.js';
-import type { ApprovalStore } from '../approval/approval-store.js';
-import type { ApprovalRequest } from '@aws-guard/shared/approval/approval-request';
 import { holdForApproval } from './hold-for-approval.js';
-import type { AuditEventType, JsonObject } from '@aws-guard/shared/audit/audit-record';
+import { openLocalFiles } from './local-files.js';
+import { dryRunCli, executeCli, type ExecContext } from './execute-cli.js';
 
 export type AnalyzeOutcome =
   | { ok: true; value: AwsCommand }
@@ -33,6 +34,10 @@ export type RunCommandDeps = Readonly<{
   endpointUrl: string | undefined;
   defaultRegion: string | undefined;
   exec: Readonly<{ timeoutMs: number; maxOutputBytes: number; killGraceMs: number }>;
+  /** Limits on the agent's local files per command. */
+  files: FileLimits;
+  /** One per broker: how many CLIs run at once; the rest queue, taking turns per agent. */
+  slots: ExecutionSlots;
   /** Chosen at start (exec/select-isolation.ts); bwrap confines the CLI to its sandbox and system dirs. */
   isolation: IsolationPlan;
   analyze: (argv: readonly string[], env: CommandRun['env']) => AnalyzeOutcome;
@@ -75,6 +80,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
   const actor = { kind: 'agent' as const, agent: identity.agent, human: identity.human, role: identity.role };
   const record = (type: AuditEventType, data: JsonObject, code?: string) =>
     deps.audit.append({ type, requestId, sessionId: identity.sessionId, actor, data, ...(code === undefined ? {} : { code }) });
+  const guardExit = deps.cli.major >= 2 ? 252 : 255;
 
   const analysis = deps.analyze(run.argv, run.env);
   try {
@@ -88,6 +94,11 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
     await record('command.refused', { ...data, exitCode }, code);
     await channel.write('stderr', Buffer.from(stderr));
     channel.exit(requestId, exitCode, 'refused');
+  };
+  // The shim waits for this exit to confirm its cancel; a gone agent simply never reads it.
+  const cancelled = async (stage: string, extra: JsonObject = {}) => {
+    await record('command.cancelled', { stage, ...extra, cancelledBy: String(channel.cancelled.reason ?? 'disconnect') });
+    channel.exit(requestId, 130, 'cancelled');
   };
 
   const shared = await deps.sharedStoreHealth?.();
@@ -105,105 +116,94 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
   }
 
   const decision = deps.decide(cmd, identity);
-  let approval: { approvalId: string; approvers: readonly string[] } | undefined;
-  if (decision.effect === 'approve' && deps.approvals !== undefined) {
-    const held = await holdForApproval({ store: deps.approvals, region: cmd.region ?? deps.defaultRegion ?? null, record, ...(deps.notifyApprovers === undefined ? {} : { notify: deps.notifyApprovers }) }, channel, cmd, decision, requestId);
-    if (held.kind === 'unavailable') {
-      await record('command.failed', { stage: 'approval', reason: held.message }, 'STORE_UNAVAILABLE');
-      return channel.error('STORE_UNAVAILABLE', held.message, requestId);
-    }
-    if (held.kind === 'abandoned') {
-      await record('command.cancelled', { stage: 'approval', approvalId: held.approvalId, cancelledBy: String(channel.cancelled.reason ?? 'disconnect') });
-      return;
-    }
-    if (held.kind === 'refused') {
-      const out = formatAccessDenied({ cmd, reason: held.reason, rule: decision.rule, requestId, cliMajor: deps.cli.major });
-      return refuse(out.stderr, out.exitCode, held.code, { ...held.data, rule: decision.rule, reason: held.reason, policyHash: decision.policyHash ?? null });
-    }
-    approval = { approvalId: held.approvalId, approvers: held.approvers };
-  } else if (decision.effect !== 'allow') {
+  const policyData = { rule: decision.rule, policyHash: decision.policyHash ?? null };
+  if (decision.effect === 'deny' || (decision.effect === 'approve' && deps.approvals === undefined)) {
     const refusal = describeRefusal(cmd, decision);
     const out = refusal.awsStyle
       ? formatAccessDenied({ cmd, reason: refusal.reason, rule: decision.rule, requestId, cliMajor: deps.cli.major })
-      : { stderr: `aws-guard: ${refusal.reason} (request ${requestId})\n`, exitCode: deps.cli.major >= 2 ? 252 : 255 };
-    return refuse(out.stderr, out.exitCode, refusal.code, { rule: decision.rule, reason: refusal.reason, policyHash: decision.policyHash ?? null });
+      : { stderr: `aws-guard: ${refusal.reason} (request ${requestId})\n`, exitCode: guardExit };
+    return refuse(out.stderr, out.exitCode, refusal.code, { ...policyData, reason: refusal.reason });
   }
 
-  // Credentials minted for this identity, alive for the command's whole time limit (credentials/).
-  const creds = await deps.credentials.forCommand({
-    requestId,
-    identity: { agent: identity.agent, human: identity.human, sessionId: identity.sessionId },
-    timeoutMs: deps.exec.timeoutMs,
-  });
-  if (!creds.ok) {
-    // The message is secret-free by construction (credentials/sts-failure-message.ts).
-    await record('command.failed', { stage: 'credentials', reason: creds.issue.message }, creds.issue.code);
-    return channel.error(creds.issue.code, creds.issue.message, requestId);
-  }
   const sandbox = await createSandbox(deps.defaultRegion);
+  let files: Awaited<ReturnType<typeof openLocalFiles>> | undefined;
   try {
-    const outcome = await execute(deps, channel, cmd, sandbox, creds.value.credentials, run, requestId);
+    // The agent's files come first: an approval covers their contents, not just the command line.
+    files = await openLocalFiles({ channel, sandbox, limits: deps.files, requestId, reparse: (argv) => { const again = deps.analyze(argv, run.env); return again.ok ? again.value : null; } }, cmd);
+    if (!files.ok) {
+      if (files.issue.code === 'FILE_CANCELLED') return cancelled('files');
+      return refuse(`aws-guard: ${files.issue.message} (request ${requestId})\n`, guardExit, files.issue.code, { ...policyData, reason: files.issue.message });
+    }
+    const local = files.value;
+
+    let approval: { approvalId: string; approvers: readonly string[] } | undefined;
+    if (decision.effect === 'approve' && deps.approvals !== undefined) {
+      const held = await holdForApproval({ store: deps.approvals, region: cmd.region ?? deps.defaultRegion ?? null, record, fileDigests: local.digests, files: await local.approvalFiles(), ...(deps.notifyApprovers === undefined ? {} : { notify: deps.notifyApprovers }) }, channel, cmd, decision, requestId);
+      if (held.kind === 'unavailable') {
+        await record('command.failed', { stage: 'approval', reason: held.message }, 'STORE_UNAVAILABLE');
+        return channel.error('STORE_UNAVAILABLE', held.message, requestId);
+      }
+      if (held.kind === 'abandoned') return cancelled('approval', { approvalId: held.approvalId });
+      if (held.kind === 'refused') {
+        const out = formatAccessDenied({ cmd, reason: held.reason, rule: decision.rule, requestId, cliMajor: deps.cli.major });
+        return refuse(out.stderr, out.exitCode, held.code, { ...held.data, ...policyData, reason: held.reason });
+      }
+      approval = { approvalId: held.approvalId, approvers: held.approvers };
+    }
+
+    // The slot comes before the credentials: a command that queued long must not start on credentials minted
+    // for a time limit that began while it waited.
+    const slot = await deps.slots.acquire({ agent: identity.agent, signal: channel.cancelled, onQueued: (q) => channel.queued({ requestId, ...q }) });
+    if (!slot.ok) return cancelled('queue');
+    // Credentials minted for this identity (and the policy's role for it), alive for the command's whole time limit.
+    const timeoutMs = decision.timeoutMs ?? deps.exec.timeoutMs;
+    const creds = await deps.credentials.forCommand({
+      requestId,
+      identity: { agent: identity.agent, human: identity.human, sessionId: identity.sessionId },
+      timeoutMs,
+      ...(decision.role === undefined ? {} : { role: decision.role }),
+    });
+    if (!creds.ok) {
+      slot.release();
+      // The message is secret-free by construction (credentials/sts-failure-message.ts).
+      await record('command.failed', { stage: 'credentials', reason: creds.issue.message }, creds.issue.code);
+      return channel.error(creds.issue.code, creds.issue.message, requestId);
+    }
+
+    const ctx: ExecContext = { deps, channel, sandbox, credentials: creds.value.credentials, run, timeoutMs };
+    let outcome;
+    let returned: { ok: true } | { ok: false; code: string; message: string } = { ok: true };
+    try {
+      const prepared = await local.prepare((argv) => dryRunCli(ctx, argv));
+      if (!prepared.ok) {
+        if (prepared.issue.code === 'FILE_CANCELLED') return cancelled('files');
+        return refuse(`aws-guard: ${prepared.issue.message} (request ${requestId})\n`, guardExit, prepared.issue.code, { ...policyData, reason: prepared.issue.message });
+      }
+      outcome = await executeCli(ctx, cmd, local.argv, requestId);
+      if (outcome.exec.reason === 'exited') {
+        const back = await local.finish();
+        if (!back.ok) returned = { ok: false, code: back.issue.code, message: back.issue.message };
+      }
+    } finally {
+      slot.release();
+    }
     if (outcome.exec.reason === 'spawn-failed') {
       await record('command.failed', { stage: 'spawn', error: outcome.exec.error ?? null }, 'EXEC_SPAWN_FAILED');
       return channel.error('EXEC_SPAWN_FAILED', 'the broker could not start the AWS CLI: tell the operator', requestId);
     }
     const type = outcome.exec.reason === 'cancelled' ? 'command.cancelled' : 'command.executed';
-    await record(type, { ...outcomeData(outcome.exec), ...outcome.digests, rule: decision.rule, policyHash: decision.policyHash ?? null, ...(approval === undefined ? {} : { approvalId: approval.approvalId, approvers: [...approval.approvers] }), ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }),
+    await record(type, { ...outcomeData(outcome.exec), ...outcome.digests, ...policyData, ...(approval === undefined ? {} : { approvalId: approval.approvalId, approvers: [...approval.approvers] }), ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }),
+      files: { ...local.summary(), ...(returned.ok ? {} : { returnFailed: returned.code }) },
       // Non-secret only: role ARN, session name and access key id join this record to CloudTrail.
       credentials: { ...creds.value.audit } }, outcome.exec.reason === 'exited' ? undefined : outcome.exec.reason.toUpperCase().replace('-', '_'));
-    for (const path of sandboxOutfiles(cmd))
-      if (await access(join(sandbox.home, path)).then(() => true, () => false))
-        await channel.write('stderr', Buffer.from(`aws-guard: ${path} was written on the broker and discarded: returning files to the agent is not supported yet (request ${requestId})\n`));
+    if (!returned.ok) return channel.error(returned.code, `${returned.message} (request ${requestId})`, requestId);
     if (outcome.exec.reason === 'timeout' || outcome.exec.reason === 'output-limit') {
-      const why = outcome.exec.reason === 'timeout' ? `ran longer than the broker's limit of ${Math.round(deps.exec.timeoutMs / 1000)}s` : `printed more than the broker's limit of ${deps.exec.maxOutputBytes} bytes`;
-      await channel.write('stderr', Buffer.from(`\naws-guard: the command was stopped: it ${why} (request ${requestId})\n`));
+      const why = outcome.exec.reason === 'timeout' ? `ran longer than the broker's limit of ${Math.round(timeoutMs / 1000)}s` : `printed more than the broker's limit of ${deps.exec.maxOutputBytes} bytes`;
+      await channel.write('stderr', Buffer.from(`\naws-guard: the command was stopped: it ${why}; files it wrote were not returned (request ${requestId})\n`));
     }
     channel.exit(requestId, outcome.exec.exitCode, outcome.exec.reason as Exclude<ExecOutcome['reason'], 'spawn-failed'>);
   } finally {
+    if (files?.ok === true) files.value.close();
     await sandbox.remove();
   }
-};
-
-type Executed = { exec: ExecOutcome; digests: { stdoutSha256: string; stderrSha256: string }; cancel: string | undefined };
-
-const execute = async (
-  deps: RunCommandDeps,
-  channel: AgentChannel,
-  cmd: AwsCommand,
-  sandbox: Awaited<ReturnType<typeof createSandbox>>,
-  credentials: Parameters<typeof sandboxEnv>[0]['credentials'],
-  run: CommandRun,
-  requestId: string,
-): Promise<Executed> => {
-  const hashes = { stdout: createHash('sha256'), stderr: createHash('sha256') };
-  const args = deps.endpointUrl === undefined ? cmd.argv : ['--endpoint-url', deps.endpointUrl, ...cmd.argv];
-  const running = runAwsCli(
-    {
-      cliPath: deps.cli.path,
-      args,
-      env: sandboxEnv({ paths: sandbox, credentials, forwarded: run.env, columns: run.terminal.columns }),
-      cwd: sandbox.home,
-      readsStdin: cmd.readsStdin,
-      ...deps.exec,
-      isolation: sandboxIsolation(deps.isolation, sandbox),
-    },
-    (stream, chunk) => {
-      hashes[stream].update(chunk);
-      return channel.write(stream, chunk);
-    },
-  );
-  let cancel: string | undefined;
-  const onCancel = () => {
-    cancel = String(channel.cancelled.reason ?? 'disconnect');
-    running.stop('cancelled');
-  };
-  if (channel.cancelled.aborted) onCancel();
-  else channel.cancelled.addEventListener('abort', onCancel, { once: true });
-  if (running.stdin !== null) channel.pipeStdinTo(running.stdin);
-  channel.accept(requestId, running.stdin !== null);
-  deps.log.info({ requestId, agent: channel.identity.agent, service: cmd.service, operation: cmd.operation, pid: running.pid }, 'command started');
-  const exec = await running.done;
-  channel.cancelled.removeEventListener('abort', onCancel);
-  deps.log.info({ requestId, exitCode: exec.exitCode, reason: exec.reason, durationMs: exec.durationMs }, 'command finished');
-  return { exec, digests: { stdoutSha256: hashes.stdout.digest('hex'), stderrSha256: hashes.stderr.digest('hex') }, cancel };
 };

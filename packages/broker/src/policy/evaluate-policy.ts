@@ -14,6 +14,11 @@ export type PolicyDecision = Readonly<{
   policyHash: string;
   /** What the approval needs, exactly when decision is approve. */
   approval?: Approval;
+  /**
+   * The command's wall-time limit when a deciding rule sets `timeout` (the smallest of them); absent = the
+   * broker's exec.timeout. Only on allow and approve: a denied command never runs.
+   */
+  timeoutMs?: number;
 }>;
 
 export type { PolicyContext, PolicyIdentity };
@@ -21,14 +26,28 @@ export type { PolicyContext, PolicyIdentity };
 const describeRule = (rule: PolicyRule): string =>
   `rule ${rule.id} (${rule.effect})${rule.message === undefined ? '' : `: ${rule.message}`}`;
 
-const decide = (policy: Policy, cmd: AwsCommand, decision: Effect, rule: string, reasons: readonly string[], approval?: Approval): PolicyDecision =>
-  Object.freeze({
+/** The smallest limit among the rules that decided: any of them may ask for a shorter run, none for a longer one. */
+const smallestTimeout = (rules: readonly PolicyRule[]): number | undefined =>
+  rules.reduce<number | undefined>((least, r) => (r.timeoutMs === undefined ? least : Math.min(least ?? Infinity, r.timeoutMs)), undefined);
+
+const decide = (
+  policy: Policy,
+  cmd: AwsCommand,
+  decision: Effect,
+  rule: string,
+  reasons: readonly string[],
+  deciding: Readonly<{ approval?: Approval; rules?: readonly PolicyRule[] }> = {},
+): PolicyDecision => {
+  const timeoutMs = decision === 'deny' ? undefined : smallestTimeout(deciding.rules ?? []);
+  return Object.freeze({
     decision,
     rule,
     reasons: Object.freeze([...reasons, ...cmd.riskReasons]),
     policyHash: policy.hash,
-    ...(decision === 'approve' ? { approval: approval ?? DEFAULT_APPROVAL } : {}),
+    ...(decision === 'approve' ? { approval: deciding.approval ?? DEFAULT_APPROVAL } : {}),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });
+};
 
 /** Several approve rules: the one asking for the most approvers decides (the first of equals, in file order). */
 const strictest = (rules: readonly PolicyRule[]): PolicyRule =>
@@ -51,7 +70,7 @@ export const evaluatePolicy = (policy: Policy, cmd: AwsCommand, identity: Policy
   const approves = selecting('approve').filter((m) => m.all || m.actions.length > 0).map((m) => m.rule);
   if (approves.length > 0) {
     const chosen = strictest(approves);
-    return decide(policy, cmd, 'approve', chosen.id, [describeRule(chosen)], chosen.approval);
+    return decide(policy, cmd, 'approve', chosen.id, [describeRule(chosen)], { approval: chosen.approval, rules: approves });
   }
 
   // allow needs every action the command performs to be allowed, possibly by different rules: an allow for
@@ -62,7 +81,7 @@ export const evaluatePolicy = (policy: Policy, cmd: AwsCommand, identity: Policy
   const contributing = allows.filter((m) => m.all || m.actions.length > 0).map((m) => m.rule);
   if (allCovered && contributing.length > 0) {
     const [first, ...others] = contributing as [PolicyRule, ...PolicyRule[]];
-    return decide(policy, cmd, 'allow', first.id, [describeRule(first), ...others.map((r) => `with ${describeRule(r)}`)]);
+    return decide(policy, cmd, 'allow', first.id, [describeRule(first), ...others.map((r) => `with ${describeRule(r)}`)], { rules: contributing });
   }
 
   const risk = cmd.risk;

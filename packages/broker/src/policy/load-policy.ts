@@ -4,9 +4,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { parseDuration } from '@aws-guard/shared/duration';
 import { fail, failAll, ok, type Result } from '@aws-guard/shared/result';
 import { checkPolicyRules, type PolicyProblem } from './check-policy-rules.js';
-import { BUILTIN_DEFAULTS, DEFAULT_APPROVAL, type Policy, type PolicyRule } from './policy.js';
+import { checkRoleMappings } from './check-role-mappings.js';
+import { BUILTIN_DEFAULTS, DEFAULT_APPROVAL, type Policy, type PolicyRule, type RoleMapping } from './policy.js';
 import { policySchema, type PolicyInput, type PolicyRuleInput } from './policy-schema.js';
 
 export type PolicyLoadCode = 'POLICY_INVALID' | 'POLICY_UNREADABLE';
@@ -24,7 +26,7 @@ const explainIssue = (issue: z.core.$ZodIssue): PolicyProblem[] => {
   return [{ path: issue.path as (string | number)[], message: missing ? 'is required' : issue.message }];
 };
 
-/** `rules.3.effect: … (line 12, rule "deny-x")`: where to look, in the file and among the rules. */
+/** `rules.3.effect: … (line 12, rule "deny-x")`: where to look, in the file and among the rules and mappings. */
 const formatProblem = (problem: PolicyProblem, doc: Document, lines: LineCounter): string => {
   const path = problem.path.map(String).join('.') || '(policy)';
   const notes: string[] = [];
@@ -35,9 +37,10 @@ const formatProblem = (problem: PolicyProblem, doc: Document, lines: LineCounter
       break;
     }
   }
-  if (problem.path[0] === 'rules' && typeof problem.path[1] === 'number') {
-    const id = doc.getIn(['rules', problem.path[1], 'id']);
-    if (typeof id === 'string' && problem.path.length > 2) notes.push(`rule "${id}"`);
+  const [list, index] = problem.path;
+  if ((list === 'rules' || list === 'credentials') && typeof index === 'number') {
+    const id = doc.getIn([list, index, 'id']);
+    if (typeof id === 'string' && problem.path.length > 2) notes.push(`${list === 'rules' ? 'rule' : 'mapping'} "${id}"`);
   }
   return `${path}: ${problem.message}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 };
@@ -51,9 +54,12 @@ const deepFreeze = <T>(value: T): T => {
 };
 
 const normaliseRule = (rule: PolicyRuleInput): PolicyRule => {
-  const { params, approval, ...rest } = rule;
+  const { params, approval, timeout, ...rest } = rule;
+  // check-policy-rules has already refused a timeout that does not parse.
+  const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout);
   const normalised: PolicyRule = {
     ...rest,
+    ...(timeoutMs?.ok ? { timeoutMs: timeoutMs.value } : {}),
     ...(params === undefined
       ? {}
       : { params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? [v] : v])) }),
@@ -65,6 +71,7 @@ const normaliseRule = (rule: PolicyRuleInput): PolicyRule => {
 const normalise = (input: PolicyInput, hash: string, source: string): Policy => ({
   version: 1,
   rules: input.rules.map(normaliseRule),
+  credentials: (input.credentials ?? []).map((mapping): RoleMapping => ({ ...mapping })),
   defaults: { ...BUILTIN_DEFAULTS, ...Object.fromEntries(Object.entries(input.defaults ?? {}).filter(([, v]) => v !== undefined)) },
   hash,
   source,
@@ -80,7 +87,7 @@ export const parsePolicy = (text: string, source: string): Result<Policy, 'POLIC
   }
   const raw: unknown = doc.toJS();
   const checked = policySchema.safeParse(raw, { reportInput: true });
-  const found = [...(checked.success ? [] : checked.error.issues.flatMap(explainIssue)), ...checkPolicyRules(raw)];
+  const found = [...(checked.success ? [] : checked.error.issues.flatMap(explainIssue)), ...checkPolicyRules(raw), ...checkRoleMappings(raw)];
   if (found.length > 0 || !checked.success) {
     const problems = found.map((p) => formatProblem(p, doc, lines));
     return failAll('POLICY_INVALID', `${source}: invalid policy (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}`, problems);

@@ -1,8 +1,10 @@
 // The policy file's shape, as one zod schema: load-policy validates with it and the JSON Schema for editors
 // (docs/policy.schema.json, scripts/generate-policy-schema.mjs) is generated from it. Cross-field rules live in
-// check-policy-rules.ts because zod skips refinements once a field is wrong, and we report every problem at once.
+// check-policy-rules.ts and check-role-mappings.ts because zod skips refinements once a field is wrong, and we
+// report every problem at once.
 import { z } from 'zod';
 import { RISKS, type Risk } from '@aws-guard/shared/command/aws-command';
+import { EXTERNAL_ID, EXTERNAL_ID_MESSAGE, ROLE_ARN, ROLE_ARN_MESSAGE, STS_MAX_DURATION_SECONDS, STS_MIN_DURATION_SECONDS } from '@aws-guard/shared/iam-role';
 
 export const EFFECTS = ['allow', 'deny', 'approve'] as const;
 export type Effect = (typeof EFFECTS)[number];
@@ -12,6 +14,10 @@ export const DECIDABLE_RISKS = RISKS.filter((r): r is Exclude<Risk, 'forbidden'>
 export type DecidableRisk = Exclude<Risk, 'forbidden'>;
 
 const effectSchema = z.enum(EFFECTS);
+/** Bounds are checked in check-policy-rules.ts, beside the other problems, once the text is known to be a duration. */
+const duration = (examples: string) => z.string().regex(/^\d+(ms|s|m|h|d)$/, `must be a duration such as ${examples}`);
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+const ID_MESSAGE = 'must be 1-100 letters, digits, ".", "_", ":" or "-", starting with a letter or digit';
 const glob = z.string().min(1).max(256);
 const globs = (what: string) => z.array(glob).min(1).describe(`${what} globs (\`*\` any run of characters, \`?\` one character); any may match`);
 const actionGlob = z
@@ -22,9 +28,7 @@ export const approvalSchema = z
   .strictObject({
     approvers: z.number().int().min(1).max(10).optional().describe('distinct approvers needed (default 1)'),
     group: z.string().min(1).max(128).optional().describe('only members of this group may approve'),
-    expires: z
-      .string()
-      .regex(/^\d+(ms|s|m|h|d)$/, "must be a duration such as '15m', '2h' or '1d'")
+    expires: duration("'15m', '2h' or '1d'")
       .optional()
       .describe('how long a granted approval stays usable'),
   })
@@ -32,10 +36,7 @@ export const approvalSchema = z
 
 export const policyRuleSchema = z
   .strictObject({
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'must be 1-100 letters, digits, ".", "_", ":" or "-", starting with a letter or digit')
-      .describe('stable id, recorded with every decision this rule makes'),
+    id: z.string().regex(ID, ID_MESSAGE).describe('stable id, recorded with every decision this rule makes'),
     effect: effectSchema.describe('deny beats approve beats allow'),
     message: z.string().min(1).max(500).optional().describe('shown to the agent and the approver'),
     actions: z.array(actionGlob).min(1).optional().describe("IAM action globs ('iam:Detach*', 's3:*', '*'), case-insensitive"),
@@ -52,8 +53,29 @@ export const policyRuleSchema = z
       .optional()
       .describe('parameter value globs by CLI option name (bucket) or API member name (Bucket); every key must match'),
     approval: approvalSchema.optional(),
+    timeout: duration("'30m' or '2h'")
+      .optional()
+      .describe("wall-time limit (at most 11h) for the commands this rule allows or sends to approval; the smallest of the deciding rules' limits applies, else the broker's exec.timeout"),
   })
   .describe('one rule: every selector given must match');
+
+export const roleMappingSchema = z
+  .strictObject({
+    id: z.string().regex(ID, ID_MESSAGE).describe('stable id, recorded with every command that runs as this role'),
+    agents: globs('agent name').optional(),
+    humans: globs('human').optional(),
+    groups: globs('group').optional().describe("group globs; any of the caller's groups may match"),
+    roleArn: z.string().regex(ROLE_ARN, ROLE_ARN_MESSAGE).describe("the role assumed (STS AssumeRole) with the broker's own credentials"),
+    externalId: z.string().regex(EXTERNAL_ID, EXTERNAL_ID_MESSAGE).optional().describe('sent as ExternalId'),
+    durationSeconds: z
+      .number()
+      .int()
+      .min(STS_MIN_DURATION_SECONDS, `must be at least ${STS_MIN_DURATION_SECONDS} (STS minimum)`)
+      .max(STS_MAX_DURATION_SECONDS, `must be at most ${STS_MAX_DURATION_SECONDS} (STS maximum)`)
+      .optional()
+      .describe("session length the operator accepts; sessions always last at least the command's time limit + 60 s"),
+  })
+  .describe('callers this role is for: every selector given must match');
 
 export const policySchema = z
   .strictObject({
@@ -69,8 +91,12 @@ export const policySchema = z
       .optional()
       .describe('the effect when no rule matches, by risk class (forbidden is always deny)'),
     rules: z.array(policyRuleSchema).describe('evaluated together: deny > approve > allow'),
+    credentials: z
+      .array(roleMappingSchema)
+      .optional()
+      .describe("which role a caller's commands run as, first match wins; no match = the broker's configured credentials mode"),
   })
-  .meta({ title: 'aws-guard policy', description: 'Which aws commands agents may run, need approval for, or may not run. See docs/policy.md.' });
+  .meta({ title: 'aws-guard policy', description: 'Which aws commands agents may run, need approval for, or may not run, and as which role. See docs/policy.md.' });
 
 export type PolicyInput = z.infer<typeof policySchema>;
 export type PolicyRuleInput = z.infer<typeof policyRuleSchema>;

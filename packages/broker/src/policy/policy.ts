@@ -27,11 +27,26 @@ export type PolicyRule = Readonly<{
   params?: Readonly<Record<string, readonly string[]>>;
   /** Present exactly when effect is approve (filled with defaults where the file gives none). */
   approval?: Approval;
+  /** The rule's `timeout` in ms (at most MAX_RULE_TIMEOUT_MS): a wall-time limit for the commands it decides. */
+  timeoutMs?: number;
+}>;
+
+/** One entry of the policy's `credentials` list: the role a matching caller's commands run as. */
+export type RoleMapping = Readonly<{
+  id: string;
+  agents?: readonly string[];
+  humans?: readonly string[];
+  groups?: readonly string[];
+  roleArn: string;
+  externalId?: string;
+  durationSeconds?: number;
 }>;
 
 export type Policy = Readonly<{
   version: 1;
   rules: readonly PolicyRule[];
+  /** Role mappings in file order, first match wins (select-role-mapping.ts); empty = the broker's own mode for all. */
+  credentials: readonly RoleMapping[];
   /** The effect when no rule matches, for every decidable risk class (file values over BUILTIN_DEFAULTS). */
   defaults: Readonly<Record<DecidableRisk, Effect>>;
   /** sha256 (hex) of the policy file's bytes: recorded with every decision. */
@@ -48,6 +63,12 @@ export const BUILTIN_DEFAULTS: Readonly<Record<DecidableRisk, Effect>> = Object.
   privilege: 'approve',
   secret_read: 'approve',
 });
+
+/**
+ * The longest `timeout` a rule may set: a command's credentials must outlive it by the refresh margin, and STS
+ * sessions last at most 12 h (docs/credentials.md, "Session length and the cache"). A round hour below that.
+ */
+export const MAX_RULE_TIMEOUT_MS = 11 * 3_600_000;
 
 /** What an approve decision asks for when its rule (or a default) says nothing more. */
 export const DEFAULT_APPROVAL: Approval = Object.freeze({ approvers: 1 });

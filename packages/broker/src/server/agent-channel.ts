@@ -1,10 +1,27 @@
 // What a flow sees of one agent connection: its identity, output with backpressure, stdin, cancellation.
 // The WebSocket details stay in agent-connection.ts.
 import type { Writable } from 'node:stream';
-import type { ApprovalPending, CommandExit } from '@aws-guard/shared/protocol/messages';
+import type { ApprovalPending, ClientMessage, CommandExit, CommandQueued, ServerMessage } from '@aws-guard/shared/protocol/messages';
 import type { Identity } from '../auth/identity.js';
 
 export type CancelReason = 'signal' | 'disconnect' | 'user';
+
+export type ServerFileMessage = Extract<ServerMessage, { type: 'files.request' | 'files.fetch' | 'download.begin' | 'download.end' | 'files.delete' }>;
+export type ClientFileMessage = Extract<ClientMessage, { type: 'files.root' | 'files.entries' | 'files.listed' | 'upload.begin' | 'upload.end' | 'upload.failed' }>;
+/** What the shim sends about local files: a message, or bytes of the file being uploaded. */
+export type FileEvent = Readonly<{ kind: 'message'; message: ClientFileMessage }> | Readonly<{ kind: 'data'; payload: Buffer }>;
+
+export const CLIENT_FILE_MESSAGES: ReadonlySet<string> = new Set(['files.root', 'files.entries', 'files.listed', 'upload.begin', 'upload.end', 'upload.failed']);
+
+/** The file side of the channel (files/file-exchange.ts builds requests and transfers on it). */
+export type FileLink = Readonly<{
+  send: (message: ServerFileMessage) => void;
+  /** Bytes of the file being downloaded; the promise (if any) resolves when the agent has room for more. */
+  writeDownload: (chunk: Buffer) => void | Promise<void>;
+  ackUpload: (bytes: number) => void;
+  /** Receives the shim's file events; without a listener they are a protocol error. */
+  listen: (listener: ((event: FileEvent) => void) | undefined) => void;
+}>;
 
 export type AgentChannel = Readonly<{
   identity: Identity;
@@ -19,6 +36,9 @@ export type AgentChannel = Readonly<{
   error: (code: string, message: string, requestId?: string) => void;
   /** Tells the shim the command waits for a human decision. */
   approvalPending: (message: ApprovalPending) => void;
+  files: FileLink;
+  /** Tells the shim the command waits for a free execution slot. */
+  queued: (info: Omit<CommandQueued, 'type'>) => void;
   /** Aborted when the agent cancels (Ctrl-C, SIGTERM) or disconnects. */
   cancelled: AbortSignal;
 }>;

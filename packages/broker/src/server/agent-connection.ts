@@ -9,7 +9,7 @@ import { CLOSE_CODES, FLOW_WINDOW_BYTES, MAX_DATA_CHUNK_BYTES } from '@aws-guard
 import type { CommandRun, ServerMessage } from '@aws-guard/shared/protocol/messages';
 import { negotiateVersion, PROTOCOL_VERSION } from '@aws-guard/shared/protocol/version';
 import type { Identity } from '../auth/identity.js';
-import type { AgentChannel, CancelReason } from './agent-channel.js';
+import { CLIENT_FILE_MESSAGES, type AgentChannel, type CancelReason, type ClientFileMessage, type FileEvent, type FileLink, type ServerFileMessage } from './agent-channel.js';
 
 export type BrokerHelloInfo = Readonly<{ brokerVersion: string; cli: { version: string; major: number; versionText: string } }>;
 export type CommandHandler = (channel: AgentChannel, run: CommandRun) => Promise<void>;
@@ -22,7 +22,8 @@ const toBuffer = (data: RawData): Buffer =>
 export const handleAgentConnection = (ws: WebSocket, identity: Identity, hello: BrokerHelloInfo, onCommand: CommandHandler): void => {
   let phase: 'hello' | 'ready' | 'running' | 'closed' = 'hello';
   const cancel = new AbortController();
-  const windows = { stdout: createFlowWindow(FLOW_WINDOW_BYTES), stderr: createFlowWindow(FLOW_WINDOW_BYTES) };
+  const windows = { stdout: createFlowWindow(FLOW_WINDOW_BYTES), stderr: createFlowWindow(FLOW_WINDOW_BYTES), download: createFlowWindow(FLOW_WINDOW_BYTES) };
+  let fileListener: ((event: FileEvent) => void) | undefined;
   let stdinTarget: Writable | null = null;
   let cancelReason: CancelReason = 'disconnect';
 
@@ -37,17 +38,30 @@ export const handleAgentConnection = (ws: WebSocket, identity: Identity, hello: 
   const helloTimer = setTimeout(() => refuse('PROTOCOL_HELLO_TIMEOUT', 'no hello within 10s', CLOSE_CODES.protocolError), HELLO_TIMEOUT_MS);
   helloTimer.unref();
 
+  const writeData = (stream: keyof typeof windows, chunk: Buffer): void | Promise<void> => {
+    if (ws.readyState !== ws.OPEN) return;
+    const window = windows[stream];
+    for (const frame of encodeDataFrames(stream, chunk, MAX_DATA_CHUNK_BYTES)) ws.send(frame);
+    return window.sent(chunk.length) ? undefined : window.whenOpen();
+  };
+
+  const files: FileLink = Object.freeze({
+    send: (message: ServerFileMessage) => send(message),
+    writeDownload: (chunk: Buffer) => writeData('download', chunk),
+    ackUpload: (bytes: number) => send({ type: 'flow.ack', stream: 'upload', bytes }),
+    listen: (listener: ((event: FileEvent) => void) | undefined) => {
+      fileListener = listener;
+    },
+  });
+
   const channel: AgentChannel = Object.freeze({
     identity,
     cancelled: cancel.signal,
     accept: (requestId, stdin) => send({ type: 'command.accepted', requestId, stdin }),
     approvalPending: (message) => send(message),
-    write: (stream, chunk) => {
-      if (ws.readyState !== ws.OPEN) return;
-      const window = windows[stream];
-      for (const frame of encodeDataFrames(stream, chunk, MAX_DATA_CHUNK_BYTES)) ws.send(frame);
-      return window.sent(chunk.length) ? undefined : window.whenOpen();
-    },
+    queued: (info) => send({ type: 'command.queued', ...info }),
+    write: (stream, chunk) => writeData(stream, chunk),
+    files,
     pipeStdinTo: (target) => {
       stdinTarget = target;
     },
@@ -82,10 +96,15 @@ export const handleAgentConnection = (ws: WebSocket, identity: Identity, hello: 
     }
     const value = decoded.value;
     if (value.kind === 'data') {
+      if (phase === 'running' && value.frame.stream === 'upload' && fileListener !== undefined) return fileListener({ kind: 'data', payload: value.frame.payload });
       if (phase !== 'running' || value.frame.stream !== 'stdin') return refuse('PROTOCOL_UNEXPECTED', `unexpected ${value.frame.stream} data`, CLOSE_CODES.protocolError);
       return onStdin(value.frame.payload);
     }
     const message = value.message;
+    if (CLIENT_FILE_MESSAGES.has(message.type)) {
+      if (phase !== 'running' || fileListener === undefined) return refuse('PROTOCOL_UNEXPECTED', `unexpected ${message.type}: the broker asked for no files`, CLOSE_CODES.protocolError);
+      return fileListener({ kind: 'message', message: message as ClientFileMessage });
+    }
     switch (message.type) {
       case 'hello': {
         if (phase !== 'hello') return refuse('PROTOCOL_UNEXPECTED', 'hello sent twice', CLOSE_CODES.protocolError);
@@ -108,7 +127,7 @@ export const handleAgentConnection = (ws: WebSocket, identity: Identity, hello: 
         cancelReason = message.reason;
         return cancel.abort(cancelReason);
       case 'flow.ack':
-        if (message.stream !== 'stdin') windows[message.stream].acked(message.bytes);
+        if (message.stream === 'stdout' || message.stream === 'stderr' || message.stream === 'download') windows[message.stream].acked(message.bytes);
         return;
     }
   });
@@ -119,6 +138,7 @@ export const handleAgentConnection = (ws: WebSocket, identity: Identity, hello: 
     // Wake any writer waiting for a window that will never open again.
     windows.stdout.acked(Number.MAX_SAFE_INTEGER);
     windows.stderr.acked(Number.MAX_SAFE_INTEGER);
+    windows.download.acked(Number.MAX_SAFE_INTEGER);
     if (wasRunning && !cancel.signal.aborted) cancel.abort(cancelReason);
   });
   // Without an error listener an oversize frame (maxPayload) would be an uncaught exception (TOOLCHAIN #10).

@@ -32,7 +32,7 @@ export const handleApproverConnection = (ws: WebSocket, identity: Identity, deps
     if (pending.ok) send({ type: 'approvals.snapshot', requests: pending.value.map((r) => ({ ...r })) as never });
     else send({ type: 'error', code: pending.issue.code, message: pending.issue.message });
   };
-  const approver = { name: identity.agent, human: identity.human, groups: [] as string[], role: identity.role };
+  const approver = { name: identity.agent, human: identity.human, groups: identity.groups, role: identity.role };
 
   ws.on('message', (data, isBinary) => {
     const decoded = decodeApproverClientFrame(toBuffer(data), isBinary);

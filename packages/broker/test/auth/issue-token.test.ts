@@ -51,3 +51,12 @@ t.test('a ttl under one second still gives one second, never an already-expired 
     t.equal(Number(claims['exp']) - Number(claims['iat']), 1, `ttl ${ttlMs}`);
   }
 });
+
+t.test('groups are a claim only when there are any; a list the broker would refuse is never signed', async (t) => {
+  const keys = await loadOrCreateTokenKeys(t.testdir());
+  const base = { agent: 'a', human: 'h', role: 'agent' as const, ttlMs: 60_000 };
+  t.notOk('groups' in part((await issueToken(keys, base)).token, 1), 'no groups: no claim');
+  t.notOk('groups' in part((await issueToken(keys, { ...base, groups: [] })).token, 1), 'an empty list: no claim');
+  t.same(part((await issueToken(keys, { ...base, groups: ['team-a', 'team-b', 'team-a'] })).token, 1)['groups'], ['team-a', 'team-b']);
+  await t.rejects(issueToken(keys, { ...base, groups: ['has space'] }), /issueToken: group "has space"/);
+});

@@ -26,7 +26,7 @@ t.test('a token the broker issued verifies to the identity it names', async (t) 
   t.ok(r.ok);
   if (!r.ok) return;
   const jti = JSON.parse(Buffer.from(issued.token.split('.')[1]!, 'base64url').toString()).jti;
-  t.same(r.value, { agent: 'claude', human: 'alice', role: 'agent', sessionId: 'ses_x', tokenId: jti, expiresAt: issued.expiresAt });
+  t.same(r.value, { agent: 'claude', human: 'alice', role: 'agent', groups: [], sessionId: 'ses_x', tokenId: jti, expiresAt: issued.expiresAt });
   t.ok(Object.isFrozen(r.value));
 });
 
@@ -90,6 +90,30 @@ t.test('claims not meant for this broker are AUTH_TOKEN_CLAIMS', async (t) => {
     ['a subject that is not a string', { ...goodClaims(), sub: 42 as unknown as string }],
   ];
   for (const [name, claims] of cases) t.equal(await code(await signed(claims), ['agent', 'approver', 'admin']), 'AUTH_TOKEN_CLAIMS', name);
+});
+
+t.test('groups: the issued list reaches the identity (as a set); a malformed list is refused, never read as none', async (t) => {
+  const issued = await issueToken(keys, { agent: 'a', human: 'h', role: 'agent', ttlMs: HOUR, groups: ['team-a', 'org:sre/eu', 'x@corp', 'team-a'] });
+  const r = await verifyToken(keys, issued.token, ['agent']);
+  t.ok(r.ok);
+  if (r.ok) {
+    t.same(r.value.groups, ['team-a', 'org:sre/eu', 'x@corp']);
+    t.ok(Object.isFrozen(r.value.groups));
+  }
+  const cases: Array<[string, unknown]> = [
+    ['not a list', 'team-a'],
+    ['a non-string member', ['team-a', 7]],
+    ['an empty name', ['']],
+    ['a space in a name', ['team a']],
+    ['a name over 128 characters', ['g'.repeat(129)]],
+    ['33 groups', Array.from({ length: 33 }, (_, i) => `g${i}`)],
+  ];
+  for (const [name, groups] of cases) {
+    const v = await verifyToken(keys, await signed({ ...goodClaims(), groups }), ['agent']);
+    t.match(v, { ok: false, issue: { code: 'AUTH_TOKEN_CLAIMS', message: /groups claim is invalid/ } }, name);
+  }
+  t.equal(await code(await signed({ ...goodClaims(), groups: Array.from({ length: 32 }, (_, i) => `g${i}`) })), 'ok', '32 groups');
+  t.equal(await code(await signed({ ...goodClaims(), groups: [] })), 'ok', 'an empty list');
 });
 
 t.test('a valid token of a role not allowed here is AUTH_WRONG_ROLE, naming both', async (t) => {

@@ -34,6 +34,7 @@ t.test('with nothing given the broker listens on loopback and every source is th
   t.same([c.awsCli, c.awsEndpointUrl, c.region, c.policyFile], [undefined, undefined, undefined, undefined]);
   t.equal(c.exec.timeoutMs, 15 * 60_000, 'DESIGN: the CLI is stopped after 15m by default');
   t.ok(c.exec.killGraceMs > 0 && c.exec.maxOutputBytes > 0);
+  t.equal(c.exec.maxConcurrent, 8, 'eight CLI processes at once by default, the rest queue');
   t.ok(Object.values(c.sources).every((s) => s === 'default'));
   t.same(c.credentials, { mode: 'passthrough' }, 'the quick start runs with the broker\'s own credentials (and warns)');
 });
@@ -68,6 +69,36 @@ t.test('nested exec settings follow the same precedence and keep the other defau
   t.equal(partial.exec.killGraceMs, value(t).exec.killGraceMs, 'a partial exec block keeps the default kill grace');
 });
 
+t.test('exec.maxConcurrent comes from the file as a number, from env and flags as text, flag first', async (t) => {
+  const file = 'exec:\n  maxConcurrent: 2\n';
+  t.equal(value(t, { file }).exec.maxConcurrent, 2, 'file');
+  t.equal(value(t, { file: 'exec:\n  maxConcurrent: "5"\n' }).exec.maxConcurrent, 5, 'a quoted number in the file');
+  const c = value(t, { file, env: { AWS_GUARD_MAX_CONCURRENT: '4' }, flags: { 'exec.maxConcurrent': '1' } });
+  t.equal(c.exec.maxConcurrent, 1, 'flag over env over file');
+  t.equal(c.sources['exec.maxConcurrent'], 'flag');
+  t.equal(value(t, { env: { AWS_GUARD_MAX_CONCURRENT: ' 12 ' } }).exec.maxConcurrent, 12, 'surrounding spaces are tolerated');
+  t.same([value(t, { file }).exec.timeoutMs, value(t).exec.maxConcurrent], [15 * 60_000, 8], 'the other exec keys keep their defaults, and so does it');
+});
+
+// Every one is refused with a line naming exec.maxConcurrent.
+const badMaxConcurrent: Array<[string, Layers]> = [
+  ['zero from a flag', { flags: { 'exec.maxConcurrent': '0' } }],
+  ['a negative number in the file', { file: 'exec:\n  maxConcurrent: -2\n' }],
+  ['a fraction in the file', { file: 'exec:\n  maxConcurrent: 1.5\n' }],
+  ['a fraction from env', { env: { AWS_GUARD_MAX_CONCURRENT: '1.5' } }],
+  ['a word from env', { env: { AWS_GUARD_MAX_CONCURRENT: 'many' } }],
+  ['a number with a unit', { flags: { 'exec.maxConcurrent': '8x' } }],
+  ['a hex number', { flags: { 'exec.maxConcurrent': '0x8' } }],
+  ['a boolean in the file', { file: 'exec:\n  maxConcurrent: true\n' }],
+];
+
+t.test('an exec.maxConcurrent that is not a positive integer is refused, naming the setting', async (t) => {
+  for (const [what, layers] of badMaxConcurrent) {
+    const p = problems(t, layers);
+    t.same(p, ['exec.maxConcurrent: must be a positive integer'], what);
+  }
+});
+
 t.test('every env variable reaches its setting', async (t) => {
   const env = {
       AWS_GUARD_LISTEN: '0.0.0.0:9000', AWS_GUARD_DATA_DIR: '/var/lib/aws-guard', AWS_GUARD_AWS_CLI: '/usr/bin/aws',
@@ -75,13 +106,14 @@ t.test('every env variable reaches its setting', async (t) => {
       AWS_GUARD_EXEC_TIMEOUT: '90s', AWS_GUARD_LOG_LEVEL: 'debug', AWS_GUARD_REDIS: 'redis://127.0.0.1:6390',
       AWS_GUARD_APPROVAL_WEBHOOK: 'https://hooks.example.invalid/x',
       AWS_GUARD_CREDENTIALS_MODE: 'assume-role', AWS_GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/aws-guard-agent',
-      AWS_GUARD_ISOLATION: 'none',
+      AWS_GUARD_ISOLATION: 'none', AWS_GUARD_MAX_CONCURRENT: '3',
+      AWS_GUARD_MAX_FILE_BYTES: '1000', AWS_GUARD_MAX_TOTAL_FILE_BYTES: '5000', AWS_GUARD_MAX_FILES: '7',
   };
   // A variable added to CONFIG_ENV must be added here too, or this test does not check it.
   t.same(Object.keys(env).sort(), Object.keys(CONFIG_ENV).sort(), 'every variable the broker reads is set here');
   const c = value(t, { env });
   t.match(c, { host: '0.0.0.0', port: 9000, dataDir: '/var/lib/aws-guard', awsCli: '/usr/bin/aws', awsEndpointUrl: 'http://127.0.0.1:5000',
-    region: 'eu-central-1', policyFile: '/etc/p.yaml', exec: { timeoutMs: 90_000 }, logLevel: 'debug', redisUrl: 'redis://127.0.0.1:6390',
+    region: 'eu-central-1', policyFile: '/etc/p.yaml', exec: { timeoutMs: 90_000, maxConcurrent: 3 }, files: { maxFileBytes: 1000, maxTotalBytes: 5000, maxFiles: 7 }, logLevel: 'debug', redisUrl: 'redis://127.0.0.1:6390',
     approvalWebhook: 'https://hooks.example.invalid/x',
     credentials: { mode: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/aws-guard-agent' }, isolation: 'none' });
   t.ok(Object.values(c.sources).every((s) => s === 'env'));
@@ -122,9 +154,9 @@ t.test('listen values that are not HOST:PORT are refused', async (t) => {
 });
 
 t.test('every problem is reported at once, one line each, naming its setting', async (t) => {
-  const file = 'listen: nowhere\nregion: Mars\nlogLevel: loud\nawsEndpointUrl: file:///etc/passwd\nsurprise: 1\nexec:\n  timeout: soon\n  killGrace: 0s\n  maxOutputBytes: -5\n';
+  const file = 'listen: nowhere\nregion: Mars\nlogLevel: loud\nawsEndpointUrl: file:///etc/passwd\nsurprise: 1\nexec:\n  timeout: soon\n  killGrace: 0s\n  maxOutputBytes: -5\n  maxConcurrent: 0\n';
   const p = problems(t, { file, env: { AWS_GUARD_DATA_DIR: '' } });
-  for (const key of ['listen', 'region', 'logLevel', 'awsEndpointUrl', 'exec.timeout', 'exec.killGrace', 'exec.maxOutputBytes'])
+  for (const key of ['listen', 'region', 'logLevel', 'awsEndpointUrl', 'exec.timeout', 'exec.killGrace', 'exec.maxOutputBytes', 'exec.maxConcurrent'])
     t.ok(p.some((line) => line.startsWith(`${key}: `)), `${key} reported`);
   t.ok(p.some((line) => line.includes('surprise')), 'an unknown key is reported by name');
   const { result } = load(t, { file });

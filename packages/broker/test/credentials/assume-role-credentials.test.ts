@@ -49,6 +49,7 @@ t.test('the assumed credentials work: GetCallerIdentity shows the assumed role a
     expiresAt: audit.expiresAt,
     requestTag: 'req_0001',
     reused: false,
+    mappingId: null,
   });
   t.notMatch(JSON.stringify(audit), credentials.secretAccessKey, 'the audit view holds no secret');
   t.notMatch(JSON.stringify(audit), credentials.sessionToken!.slice(0, 30));

@@ -11,7 +11,7 @@ t.test('passthrough hands every command the broker\'s own credentials, unchanged
   t.ok(got.ok);
   if (!got.ok) return;
   t.same(got.value.credentials, { ...OWN, sessionToken: undefined });
-  t.same(got.value.audit, { mode: 'passthrough', roleArn: null, sessionName: null, sourceIdentity: null, accessKeyId: OWN.accessKeyId, expiresAt: null, requestTag: null, reused: false });
+  t.same(got.value.audit, { mode: 'passthrough', roleArn: null, sessionName: null, sourceIdentity: null, accessKeyId: OWN.accessKeyId, expiresAt: null, requestTag: null, reused: false, mappingId: null });
   t.notMatch(JSON.stringify(got.value.audit), OWN.secretAccessKey);
 });
 

@@ -77,7 +77,7 @@ t.test('paths that bwrap would misread are refused, not passed on', async (t) =>
 
 t.test('sandboxIsolation binds the request sandbox writable and its config read-only', async (t) => {
   const plan: IsolationPlan = { kind: 'bwrap', bwrapPath: '/usr/bin/bwrap', bwrapVersion: '0.8.0', readOnly: ['/usr'], hidden: [] };
-  const paths = { root: SANDBOX, home: `${SANDBOX}/home`, tmp: `${SANDBOX}/tmp`, configFile: `${SANDBOX}/etc/config`, credentialsFile: `${SANDBOX}/etc/credentials` };
+  const paths = { root: SANDBOX, home: `${SANDBOX}/home`, work: `${SANDBOX}/work`, files: `${SANDBOX}/files`, tmp: `${SANDBOX}/tmp`, configFile: `${SANDBOX}/etc/config`, credentialsFile: `${SANDBOX}/etc/credentials` };
   t.same(sandboxIsolation(plan, paths), { kind: 'bwrap', bwrapPath: '/usr/bin/bwrap', readOnly: ['/usr'], hidden: [], writable: [SANDBOX], readOnlyWithin: [`${SANDBOX}/etc`] });
   t.same(sandboxIsolation({ kind: 'none', reason: 'configured' }, paths), { kind: 'none' });
   t.match(describeIsolation(plan), /^bwrap 0\.8\.0 \(\/usr\/bin\/bwrap\)/);

@@ -4,6 +4,8 @@ import { sandboxConfigText, sandboxEnv, type SandboxPaths } from '@aws-guard/bro
 const paths: SandboxPaths = {
   root: '/sbx',
   home: '/sbx/home',
+  work: '/sbx/work',
+  files: '/sbx/files',
   tmp: '/sbx/tmp',
   configFile: '/sbx/etc/config',
   credentialsFile: '/sbx/etc/credentials',
@@ -98,6 +100,15 @@ t.test('a forwarded output format passes only when the CLI knows it', async (t) 
   ];
   for (const [output, kept] of outputs)
     t.equal(build({ forwarded: { AWS_DEFAULT_OUTPUT: output } })['AWS_DEFAULT_OUTPUT'], kept ? output : undefined, JSON.stringify(output));
+});
+
+t.test('a forwarded file encoding passes only as a codec name', async (t) => {
+  const encodings: Array<[string, boolean]> = [
+    ['utf-8', true], ['latin-1', true], ['cp1252', true], ['UTF_16', true],
+    ['utf-8; rm -rf /', false], ['$HOME', false], ['', false], ['a'.repeat(41), false], ['utf-8\n', false],
+  ];
+  for (const [encoding, kept] of encodings)
+    t.equal(build({ forwarded: { AWS_CLI_FILE_ENCODING: encoding } })['AWS_CLI_FILE_ENCODING'], kept ? encoding : undefined, JSON.stringify(encoding));
 });
 
 t.test('the terminal width becomes COLUMNS, and nothing when unknown', async (t) => {

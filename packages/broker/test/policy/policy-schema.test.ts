@@ -18,5 +18,13 @@ t.test('the JSON Schema is strict where the loader is strict', async (t) => {
   const rule = schema.properties.rules.items;
   t.equal(rule.additionalProperties, false, 'a misspelt rule key is an editor error too');
   t.same(rule.required.sort(), ['effect', 'id']);
-  t.same(Object.keys(rule.properties).sort(), ['accounts', 'actions', 'agents', 'approval', 'commands', 'effect', 'groups', 'humans', 'id', 'message', 'params', 'regions', 'risks', 'roles']);
+  t.same(Object.keys(rule.properties).sort(), ['accounts', 'actions', 'agents', 'approval', 'commands', 'effect', 'groups', 'humans', 'id', 'message', 'params', 'regions', 'risks', 'roles', 'timeout']);
+});
+
+t.test('role mappings are strict too, and need an id and a role', async (t) => {
+  const schema = policyJsonSchema() as { properties: { credentials: { items: { additionalProperties: boolean; required: string[]; properties: Record<string, unknown> } } } };
+  const mapping = schema.properties.credentials.items;
+  t.equal(mapping.additionalProperties, false);
+  t.same(mapping.required.sort(), ['id', 'roleArn']);
+  t.same(Object.keys(mapping.properties).sort(), ['agents', 'durationSeconds', 'externalId', 'groups', 'humans', 'id', 'roleArn']);
 });

@@ -14,7 +14,7 @@ import { createBrokerServer, type BrokerServer, type Readiness } from '@aws-guar
 import { handleAgentConnection, type BrokerHelloInfo, type CommandHandler } from '@aws-guard/broker/server/agent-connection';
 
 export const IDENTITY: Identity = Object.freeze({
-  agent: 'claude', human: 'alice', role: 'agent', sessionId: 'ses_test', tokenId: 'tok_1', expiresAt: new Date('2100-01-01T00:00:00Z'),
+  agent: 'claude', human: 'alice', role: 'agent', groups: [], sessionId: 'ses_test', tokenId: 'tok_1', expiresAt: new Date('2100-01-01T00:00:00Z'),
 });
 export const BROKER_HELLO: BrokerHelloInfo = Object.freeze({
   brokerVersion: '0.1.0-test',

@@ -12,6 +12,9 @@ type BrokerFlags = Readonly<{
   redis?: string;
   approvalWebhook?: string;
   execTimeout?: string;
+  maxConcurrent?: string;
+  maxFileBytes?: string;
+  maxTotalFileBytes?: string;
   logLevel?: string;
   isolation?: string;
   credentialsMode?: string;
@@ -32,6 +35,9 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
     .option('--redis <url>', 'share approvals through Redis (env AWS_GUARD_REDIS; default: the embedded store)')
     .option('--approval-webhook <url>', 'POST a Slack-compatible message for every new approval request (env AWS_GUARD_APPROVAL_WEBHOOK)')
     .option('--exec-timeout <duration>', 'wall-time limit per command (env AWS_GUARD_EXEC_TIMEOUT; default 15m)')
+    .option('--max-concurrent <n>', 'AWS CLI processes run at once; more requests queue, taking turns per agent (env AWS_GUARD_MAX_CONCURRENT; default 8)')
+    .option('--max-file-bytes <n>', "largest local file one command may send or receive (env AWS_GUARD_MAX_FILE_BYTES; default 5 GiB)")
+    .option('--max-total-file-bytes <n>', 'all local files of one command together (env AWS_GUARD_MAX_TOTAL_FILE_BYTES; default 20 GiB)')
     .option('--credentials-mode <mode>', "passthrough|assume-role: the broker's own credentials, or a role assumed per agent session (env AWS_GUARD_CREDENTIALS_MODE; default passthrough)")
     .option('--role-arn <arn>', 'the role assume-role mode assumes (env AWS_GUARD_ROLE_ARN)')
     .option('--isolation <mode>', 'auto|bwrap|none: run the CLI under bubblewrap (env AWS_GUARD_ISOLATION; default auto = bwrap when it works here)')
@@ -51,6 +57,9 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
             redis: flags.redis,
             approvalWebhook: flags.approvalWebhook,
             'exec.timeout': flags.execTimeout,
+            'exec.maxConcurrent': flags.maxConcurrent,
+            'files.maxFileBytes': flags.maxFileBytes,
+            'files.maxTotalBytes': flags.maxTotalFileBytes,
             logLevel: flags.logLevel,
             isolation: flags.isolation,
             'credentials.mode': flags.credentialsMode,

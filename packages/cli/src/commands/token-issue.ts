@@ -5,10 +5,11 @@ import { UserFacingError } from '@aws-guard/shared/errors';
 import { issueToken } from '@aws-guard/broker/auth/issue-token';
 import { loadOrCreateTokenKeys } from '@aws-guard/broker/auth/token-keys';
 import type { Role } from '@aws-guard/broker/auth/identity';
+import { checkTokenGroups } from '@aws-guard/broker/auth/token-groups';
 import type { CommandContext } from './command-context.js';
 import { resolve } from 'node:path';
 
-export type TokenIssueOptions = Readonly<{ dataDir: string; agent: string; for: string; role: Role; ttl: string; session?: string; json?: boolean }>;
+export type TokenIssueOptions = Readonly<{ dataDir: string; agent: string; for: string; role: Role; ttl: string; session?: string; group?: readonly string[]; json?: boolean }>;
 
 const NAME = /^[A-Za-z0-9@._:+-]{1,128}$/;
 
@@ -17,18 +18,22 @@ export const runTokenIssue = async (opts: TokenIssueOptions, ctx: CommandContext
   if (!ttl.ok) throw new UserFacingError('USAGE', `--ttl: ${ttl.issue.message}`, 2);
   for (const [flag, value] of [['--agent', opts.agent], ['--for', opts.for]] as const)
     if (!NAME.test(value)) throw new UserFacingError('USAGE', `${flag} must be 1-128 letters, digits or @._:+- (got "${value}")`, 2);
+  const groups = checkTokenGroups(opts.group ?? []);
+  if (!groups.ok) throw new UserFacingError('USAGE', `--group: ${groups.issue.message}`, 2);
   const keys = await loadOrCreateTokenKeys(resolve(opts.dataDir));
   const issued = await issueToken(keys, {
     agent: opts.agent,
     human: opts.for,
     role: opts.role,
     ttlMs: ttl.value,
+    groups: groups.value,
     ...(opts.session === undefined ? {} : { sessionId: opts.session }),
   });
   if (opts.json) {
-    ctx.stdout.write(`${JSON.stringify({ token: issued.token, agent: opts.agent, human: opts.for, role: opts.role, sessionId: issued.sessionId, expiresAt: issued.expiresAt.toISOString() })}\n`);
+    ctx.stdout.write(`${JSON.stringify({ token: issued.token, agent: opts.agent, human: opts.for, role: opts.role, groups: [...groups.value], sessionId: issued.sessionId, expiresAt: issued.expiresAt.toISOString() })}\n`);
     return;
   }
   ctx.stdout.write(`${issued.token}\n`);
-  ctx.stderr.write(`aws-guard: ${opts.role} token for ${opts.agent} acting for ${opts.for}, session ${issued.sessionId}, expires ${issued.expiresAt.toISOString()}\n`);
+  const inGroups = groups.value.length === 0 ? '' : ` in groups ${groups.value.join(', ')}`;
+  ctx.stderr.write(`aws-guard: ${opts.role} token for ${opts.agent} acting for ${opts.for}${inGroups}, session ${issued.sessionId}, expires ${issued.expiresAt.toISOString()}\n`);
 };

@@ -6,6 +6,8 @@ import type { TokenIssueOptions } from './token-issue.js';
 /** The roles a token can carry (packages/broker/src/auth/identity.ts ROLES must match; a test checks). */
 export const TOKEN_ROLES = ['agent', 'approver', 'admin'] as const;
 
+const collect = (value: string, previous: readonly string[]): readonly string[] => [...previous, value];
+
 export const registerToken: RegisterCommand = (program, ctx) => {
   const token = program.command('token').description('broker tokens for agents, approvers and admins');
   token
@@ -15,6 +17,7 @@ export const registerToken: RegisterCommand = (program, ctx) => {
     .requiredOption('--for <human>', 'the human the agent acts for')
     .addOption(new Option('--role <role>', 'what the token may do').choices(TOKEN_ROLES).default('agent'))
     .option('--ttl <duration>', 'lifetime, e.g. 30m, 8h, 2d', '8h')
+    .option('--group <name>', 'a group the token names, for policy rules, role mappings and approver groups (repeatable)', collect, [] as readonly string[])
     .option('--session <id>', 'agent session id (default: a fresh one)')
     .option('--data-dir <dir>', 'the broker data dir holding the signing key', ctx.env['AWS_GUARD_DATA_DIR'] ?? '.aws-guard')
     .option('--json', 'print the token and its claims as JSON')

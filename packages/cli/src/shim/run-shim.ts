@@ -8,6 +8,7 @@ import { formatDuration } from '@aws-guard/shared/duration';
 import { connectBroker, type BrokerConnection } from '../client/broker-client.js';
 import { readShimConfig } from './shim-config.js';
 import { SHIM_EXIT, SIGNAL_EXIT, type ShimIo, type ShimSignal } from './shim-io.js';
+import { createShimFiles, isFileMessage } from '../files/shim-files.js';
 
 export { processShimIo } from './shim-io.js';
 
@@ -45,6 +46,8 @@ const relayCommand = (io: ShimIo, conn: BrokerConnection, approvalWaitMs: number
     const stdinWindow = createFlowWindow(FLOW_WINDOW_BYTES);
     let signalled: ShimSignal | undefined;
     let finished = false;
+    // Ended by a failure, a signal or a lost connection: file steps still queued are dropped, not completed.
+    let broken = false;
     let stdinStarted = false;
     // Output is written in arrival order; the exit waits for the last write to complete.
     let lastWrite: Promise<void> = Promise.resolve();
@@ -53,15 +56,30 @@ const relayCommand = (io: ShimIo, conn: BrokerConnection, approvalWaitMs: number
     const finish = (code: number, message?: string) => {
       if (finished) return;
       finished = true;
+      broken = message !== undefined || signalled !== undefined;
       endApprovalWait();
       unsubscribe();
       if (stdinStarted) io.stdin.pause();
-      lastWrite = lastWrite.then(() => (message === undefined ? undefined : write(io.stderr, `aws-guard: ${message}\n`)));
+      lastWrite = lastWrite.then(() => files.cleanUp()).then(() => (message === undefined ? undefined : write(io.stderr, `aws-guard: ${message}\n`)));
       void lastWrite.then(() => {
         conn.close();
         resolve(signalled === undefined ? code : SIGNAL_EXIT[signalled]);
       });
     };
+
+    const files = createShimFiles({
+      send: conn.send,
+      sendBinary: conn.sendBinary,
+      env: io.env,
+      cwd: io.cwd,
+      stderr: io.stderr,
+      stderrIsTTY: io.stderrIsTTY,
+      inOrder: (step) => {
+        lastWrite = lastWrite.then(step);
+      },
+      fail: (message) => finish(SHIM_EXIT.gatewayFailure, message),
+      stopped: () => broken,
+    });
 
     const unsubscribe = io.onSignal((signal) => {
       if (signalled !== undefined) return finish(SIGNAL_EXIT[signal]);
@@ -110,11 +128,13 @@ const relayCommand = (io: ShimIo, conn: BrokerConnection, approvalWaitMs: number
 
     conn.listen({
       onData: (frame) => {
+        if (frame.stream === 'download') return files.onDownloadData(frame);
         const target = frame.stream === 'stderr' ? io.stderr : io.stdout;
         const bytes = frame.payload.length;
         lastWrite = lastWrite.then(() => write(target, frame.payload)).then(() => conn.send({ type: 'flow.ack', stream: frame.stream, bytes }));
       },
       onMessage: (message) => {
+        if (isFileMessage(message)) return files.onMessage(message);
         switch (message.type) {
           case 'command.accepted':
             endApprovalWait();
@@ -123,6 +143,7 @@ const relayCommand = (io: ShimIo, conn: BrokerConnection, approvalWaitMs: number
             return;
           case 'flow.ack':
             if (message.stream === 'stdin') stdinWindow.acked(message.bytes);
+            if (message.stream === 'upload') files.onUploadAck(message.bytes);
             return;
           case 'command.exit':
             return finish(message.exitCode);
@@ -132,6 +153,12 @@ const relayCommand = (io: ShimIo, conn: BrokerConnection, approvalWaitMs: number
             return finish(SHIM_EXIT.gatewayFailure, 'the broker sent a second hello');
           case 'approval.pending':
             return waitForApproval(message);
+          case 'command.queued':
+            // Queued means decided (the broker takes a slot after any approval): the approval wait is over.
+            endApprovalWait();
+            endApprovalWait = () => undefined;
+            lastWrite = lastWrite.then(() => write(io.stderr, `aws-guard: queued: the broker is running its limit of ${message.max} commands; ${message.position} ahead of this one (request ${message.requestId})\n`));
+            return;
         }
       },
       onClose: (code, reason) => finish(SHIM_EXIT.gatewayFailure, `lost the connection to the broker (${code}${reason ? ` ${reason}` : ''})`),

@@ -4,6 +4,8 @@ export type ShimSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 export type ShimIo = Readonly<{
   argv: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
+  /** The agent's working directory: relative local file paths resolve against it. */
+  cwd: string;
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -24,6 +26,7 @@ export const SIGNAL_EXIT: Readonly<Record<ShimSignal, number>> = { SIGHUP: 129, 
 export const processShimIo = (argv: readonly string[], version: string): ShimIo => ({
   argv,
   env: process.env,
+  cwd: process.cwd(),
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,

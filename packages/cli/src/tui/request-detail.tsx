@@ -5,7 +5,7 @@ import { Box, Text } from 'ink';
 import { DetailField } from './detail-field.js';
 import { EscapedText } from './escaped-text.js';
 import { formatArgv } from './format-argv.js';
-import { formatBytes } from './format-bytes.js';
+import { formatBytes } from '@aws-guard/shared/format-bytes';
 import { formatDuration, msUntil, timeLeftText } from './format-duration.js';
 import { looksLikeJson } from './preview-text.js';
 import { riskColor } from './risk-color.js';

@@ -49,8 +49,22 @@ t.test('--json prints the claims beside the token', async (t) => {
   t.type(parsed['token'], 'string');
 });
 
+t.test('--group (repeatable) puts the groups in the token, the --json claims and the summary line', async (t) => {
+  const dataDir = t.testdir();
+  const { out, ctx } = capture();
+  const program = new Command().exitOverride();
+  registerToken(program, ctx);
+  await program.parseAsync(['node', 'x', 'token', 'issue', '--data-dir', dataDir, '--agent', 'a', '--for', 'h', '--group', 'team-a', '--group', 'org:sre/eu']);
+  t.match(out.stderr, /agent token for a acting for h in groups team-a, org:sre\/eu,/);
+  const verified = await verifyToken(await loadOrCreateTokenKeys(dataDir), out.stdout.trim(), ['agent']);
+  t.same(verified.ok && verified.value.groups, ['team-a', 'org:sre/eu']);
+  const json = capture();
+  await runTokenIssue({ dataDir, agent: 'a', for: 'h', role: 'agent', ttl: '5m', group: ['ops'], json: true }, json.ctx);
+  t.same((JSON.parse(json.out.stdout) as { groups: string[] }).groups, ['ops']);
+});
+
 t.test('bad values are usage errors with exit code 2', async (t) => {
-  for (const opts of [{ ttl: '8 hours' }, { agent: 'has space' }, { for: '' }]) {
+  for (const opts of [{ ttl: '8 hours' }, { agent: 'has space' }, { for: '' }, { group: ['team a'] }, { group: Array.from({ length: 33 }, (_, i) => `g${i}`) }]) {
     const { ctx } = capture();
     const error = await runTokenIssue({ dataDir: t.testdir(), agent: 'a', for: 'h', role: 'agent', ttl: '1h', ...opts }, ctx).then(() => undefined, (e: unknown) => e);
     t.match(error, { name: 'UserFacingError', exitCode: 2 }, JSON.stringify(opts));

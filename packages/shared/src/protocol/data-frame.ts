@@ -1,8 +1,9 @@
 // Binary frames carry stream bytes: one channel byte, then the payload. No JSON, no base64.
 import type { FlowStream } from './messages.js';
 
-export const CHANNELS = Object.freeze({ stdin: 0, stdout: 1, stderr: 2 } as const);
-const STREAM_BY_CHANNEL: readonly FlowStream[] = ['stdin', 'stdout', 'stderr'];
+/** upload: a local file's bytes, shim → broker; download: a file the CLI wrote, broker → shim. */
+export const CHANNELS = Object.freeze({ stdin: 0, stdout: 1, stderr: 2, upload: 3, download: 4 } as const);
+const STREAM_BY_CHANNEL: readonly FlowStream[] = ['stdin', 'stdout', 'stderr', 'upload', 'download'];
 
 export type DataFrame = Readonly<{ stream: FlowStream; payload: Buffer }>;
 

@@ -14,6 +14,8 @@ export const forwardedEnvSchema = z.strictObject({
   AWS_REGION: z.optional(text(64)),
   AWS_DEFAULT_REGION: z.optional(text(64)),
   AWS_DEFAULT_OUTPUT: z.optional(text(32)),
+  /** How the CLI decodes `file://` text (AWS-CLI.md §3.1); the broker passes only a codec name. */
+  AWS_CLI_FILE_ENCODING: z.optional(text(64)),
 });
 export const FORWARDED_ENV_NAMES = Object.freeze(Object.keys(forwardedEnvSchema.shape)) as readonly (keyof z.infer<
   typeof forwardedEnvSchema
@@ -43,9 +45,57 @@ export const commandCancelSchema = z.strictObject({
 /** The receiver of a data stream has written `bytes` more of it: the sender may send that much more. */
 export const flowAckSchema = z.strictObject({
   type: z.literal('flow.ack'),
-  stream: z.enum(['stdin', 'stdout', 'stderr']),
+  stream: z.enum(['stdin', 'stdout', 'stderr', 'upload', 'download']),
   bytes: count,
 });
+
+// Local files (docs/files.md). The broker names each local path of the command a "root" (a file or a tree);
+// the shim resolves it in the agent's filesystem, describes it, and sends only the contents asked for.
+const rootId = z.number().check(z.int(), z.nonnegative(), z.maximum(1023));
+/** A path inside a root, `/`-separated, relative; `''` is the root itself. Checked for escapes on both ends. */
+const relPath = text(4096);
+const mtimeMs = z.number().check(z.nonnegative());
+
+export const fileRootRequestSchema = z.strictObject({
+  id: rootId,
+  /** The path as written on the command line. */
+  path: text(4096),
+  /** Expand `~` and `$VAR` with the agent's environment, as the CLI does for file://, fileb:// and plain paths. */
+  expand: z.boolean(),
+  /** List the files under a directory (a tree transfer), not just the root's own kind. */
+  tree: z.boolean(),
+  /** Follow symlinks inside the tree (the s3 commands' default); when false they are left out, as the CLI does. */
+  followSymlinks: z.boolean(),
+  /** The command may write or delete here; the shim refuses downloads and deletions for any other root. */
+  writes: z.boolean(),
+});
+
+export const fileEntrySchema = z.strictObject({ path: relPath, size: count, mtimeMs });
+
+export const fileRootStatSchema = z.strictObject({
+  type: z.literal('files.root'),
+  id: rootId,
+  kind: z.enum(['missing', 'file', 'dir', 'refused']),
+  size: z.optional(count),
+  mtimeMs: z.optional(mtimeMs),
+  /** Why the shim will not send this root (kind refused): one line naming the path. */
+  message: z.optional(text(2048)),
+});
+
+/** Files under a tree root, in batches so that no message exceeds the text frame limit. */
+export const fileEntriesSchema = z.strictObject({
+  type: z.literal('files.entries'),
+  id: rootId,
+  entries: z.array(fileEntrySchema).check(z.maxLength(1000)),
+});
+
+export const filesListedSchema = z.strictObject({ type: z.literal('files.listed') });
+
+/** One file's contents follow on the upload channel; `path` is inside root `id`. */
+export const uploadBeginSchema = z.strictObject({ type: z.literal('upload.begin'), id: rootId, path: relPath, size: count });
+export const uploadEndSchema = z.strictObject({ type: z.literal('upload.end'), id: rootId, path: relPath, bytes: count });
+/** The file changed or vanished while it was read: the command does not run with half a file. */
+export const uploadFailedSchema = z.strictObject({ type: z.literal('upload.failed'), id: rootId, path: relPath, message: text(2048) });
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
   clientHelloSchema,
@@ -53,6 +103,12 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   commandStdinEndSchema,
   commandCancelSchema,
   flowAckSchema,
+  fileRootStatSchema,
+  fileEntriesSchema,
+  filesListedSchema,
+  uploadBeginSchema,
+  uploadEndSchema,
+  uploadFailedSchema,
 ]);
 
 export const serverHelloSchema = z.strictObject({
@@ -100,6 +156,37 @@ export const approvalPendingSchema = z.strictObject({
   expiresAt: z.string(),
 });
 
+/** Every execution slot is taken: the command waits its turn (taken per agent, round-robin). Sent once. */
+export const commandQueuedSchema = z.strictObject({
+  type: z.literal('command.queued'),
+  requestId: z.string(),
+  /** Waiting requests served before this one, as of now (others' later requests may still take turns first). */
+  position: count,
+  running: count,
+  max: positiveInt,
+});
+
+/** The broker needs to know these local paths (and, for trees, the files under them). */
+export const filesRequestSchema = z.strictObject({
+  type: z.literal('files.request'),
+  requestId: z.string(),
+  roots: z.array(fileRootRequestSchema).check(z.maxLength(1024)),
+});
+
+/** Send these files' contents, in this order; `path` '' is a root that is itself a file. */
+export const filesFetchSchema = z.strictObject({
+  type: z.literal('files.fetch'),
+  files: z.array(z.strictObject({ id: rootId, path: relPath })).check(z.maxLength(1000)),
+  /** No more fetches follow. */
+  last: z.boolean(),
+});
+
+/** A file the CLI wrote: its bytes follow on the download channel, then download.end. */
+export const downloadBeginSchema = z.strictObject({ type: z.literal('download.begin'), id: rootId, path: relPath, size: count, mtimeMs });
+export const downloadEndSchema = z.strictObject({ type: z.literal('download.end'), id: rootId, path: relPath });
+/** The CLI deleted this local file (`s3 mv` from local, `s3 sync --delete` to local): delete it on the agent. */
+export const fileDeleteSchema = z.strictObject({ type: z.literal('files.delete'), id: rootId, path: relPath });
+
 export const serverMessageSchema = z.discriminatedUnion('type', [
   serverHelloSchema,
   commandAcceptedSchema,
@@ -107,6 +194,12 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   errorMessageSchema,
   flowAckSchema,
   approvalPendingSchema,
+  commandQueuedSchema,
+  filesRequestSchema,
+  filesFetchSchema,
+  downloadBeginSchema,
+  downloadEndSchema,
+  fileDeleteSchema,
 ]);
 
 export type ClientHello = z.infer<typeof clientHelloSchema>;
@@ -119,3 +212,8 @@ export type ErrorMessage = z.infer<typeof errorMessageSchema>;
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 export type FlowStream = z.infer<typeof flowAckSchema>['stream'];
 export type ApprovalPending = z.infer<typeof approvalPendingSchema>;
+export type CommandQueued = z.infer<typeof commandQueuedSchema>;
+export type FileRootRequest = z.infer<typeof fileRootRequestSchema>;
+export type FileRootStat = z.infer<typeof fileRootStatSchema>;
+export type FileEntry = z.infer<typeof fileEntrySchema>;
+export type FilesFetch = z.infer<typeof filesFetchSchema>;

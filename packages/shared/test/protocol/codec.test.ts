@@ -111,7 +111,7 @@ t.test('a binary frame with only a channel byte carries an empty payload', async
 
 t.test('binary frames on unknown channels are FRAME_UNKNOWN_CHANNEL', async (t) => {
   const frames: Array<[string, Buffer]> = [
-    ['channel 3', Buffer.from([3, 1, 2])],
+    ['channel 5', Buffer.from([5, 1, 2])],
     ['channel 255', Buffer.from([255])],
     ['an empty binary frame (no channel byte)', Buffer.alloc(0)],
   ];

@@ -1,16 +1,16 @@
 import t from 'tap';
 import { CHANNELS, encodeDataFrame, encodeDataFrames, streamOfChannel } from '@aws-guard/shared/protocol/data-frame';
 
-const streams = ['stdin', 'stdout', 'stderr'] as const;
+const streams = ['stdin', 'stdout', 'stderr', 'upload', 'download'] as const;
 
-t.test('the three streams have three distinct channel bytes that map back to them', async (t) => {
-  t.equal(new Set(streams.map((s) => CHANNELS[s])).size, 3);
+t.test('the five streams have distinct channel bytes that map back to them', async (t) => {
+  t.equal(new Set(streams.map((s) => CHANNELS[s])).size, 5);
   for (const stream of streams) t.equal(streamOfChannel(CHANNELS[stream]), stream, stream);
   t.ok(Object.isFrozen(CHANNELS));
 });
 
 t.test('channels nobody assigned map to no stream', async (t) => {
-  for (const channel of [3, 4, 127, 255, -1, undefined]) t.equal(streamOfChannel(channel), undefined, String(channel));
+  for (const channel of [5, 6, 127, 255, -1, undefined]) t.equal(streamOfChannel(channel), undefined, String(channel));
 });
 
 t.test('a data frame is the channel byte followed by the payload, byte for byte', async (t) => {

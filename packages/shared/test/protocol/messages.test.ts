@@ -16,7 +16,7 @@ const serverHello = {
 
 const validClient: Array<[string, unknown]> = [
   ['a hello', hello],
-  ['a command.run with every forwarded variable', { ...run, env: { AWS_REGION: 'a', AWS_DEFAULT_REGION: 'b', AWS_DEFAULT_OUTPUT: 'json' } }],
+  ['a command.run with every forwarded variable', { ...run, env: { AWS_REGION: 'a', AWS_DEFAULT_REGION: 'b', AWS_DEFAULT_OUTPUT: 'json', AWS_CLI_FILE_ENCODING: 'latin-1' } }],
   ['a command.run with no env and no terminal width', { ...run, env: {}, terminal: {} }],
   ['a command.run with an empty argv', { ...run, argv: [] }],
   ['a command.run with an argument of exactly 256 KiB', { ...run, argv: ['x'.repeat(256 * 1024)] }],
@@ -89,6 +89,8 @@ const validServer: Array<[string, unknown]> = [
   ['an error without request id', { type: 'error', code: 'AUTH_TOKEN_EXPIRED', message: 'expired' }],
   ['an error with request id', { type: 'error', code: 'EXEC_TIMEOUT', message: 'too slow', requestId: 'req_1' }],
   ['a flow.ack for stdin', { type: 'flow.ack', stream: 'stdin', bytes: 10 }],
+  ['a command.queued', { type: 'command.queued', requestId: 'req_1', position: 3, running: 8, max: 8 }],
+  ['a command.queued first in line', { type: 'command.queued', requestId: 'req_1', position: 0, running: 1, max: 1 }],
   ...(['exited', 'refused', 'timeout', 'output-limit', 'cancelled', 'killed'] as const).map(
     (reason): [string, unknown] => [`a command.exit with reason ${reason}`, { type: 'command.exit', requestId: 'r', exitCode: 1, reason }],
   ),
@@ -106,6 +108,11 @@ const invalidServer: Array<[string, unknown]> = [
   ['an error without message', { type: 'error', code: 'X' }],
   ['an error with an extra field', { type: 'error', code: 'X', message: 'm', stack: 'at …' }],
   ['a client-only type (command.run)', run],
+  ['a command.queued with max 0', { type: 'command.queued', requestId: 'r', position: 0, running: 0, max: 0 }],
+  ['a command.queued with a negative position', { type: 'command.queued', requestId: 'r', position: -1, running: 1, max: 1 }],
+  ['a command.queued with a fractional position', { type: 'command.queued', requestId: 'r', position: 0.5, running: 1, max: 1 }],
+  ['a command.queued without request id', { type: 'command.queued', position: 0, running: 1, max: 1 }],
+  ['a command.queued with an extra field', { type: 'command.queued', requestId: 'r', position: 0, running: 1, max: 1, agent: 'other' }],
 ];
 
 t.test('every valid server message is accepted', async (t) => {
@@ -117,6 +124,6 @@ t.test('every invalid server message is rejected', async (t) => {
 });
 
 t.test('the forwarded env names are exactly the region and output variables, frozen', async (t) => {
-  t.same([...FORWARDED_ENV_NAMES].sort(), ['AWS_DEFAULT_OUTPUT', 'AWS_DEFAULT_REGION', 'AWS_REGION']);
+  t.same([...FORWARDED_ENV_NAMES].sort(), ['AWS_CLI_FILE_ENCODING', 'AWS_DEFAULT_OUTPUT', 'AWS_DEFAULT_REGION', 'AWS_REGION']);
   t.ok(Object.isFrozen(FORWARDED_ENV_NAMES));
 });

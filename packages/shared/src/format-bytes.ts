@@ -1,4 +1,4 @@
-// File sizes in the detail view, in binary units as `ls -lh` shows them.
+// Byte counts in messages to people (sizes, limits, progress), in binary units as `ls -lh` prints them.
 
 const UNITS = ['KiB', 'MiB', 'GiB', 'TiB'] as const;
 

@@ -1,0 +1,94 @@
+// Which local paths of a command travel, which way, and where the CLI will find them on the broker (DESIGN
+// §7.6, docs/files.md). A path that can only mean a place under the CLI's cwd (`p.json`, `dir/`, `.`) is staged
+// at that same place, so argv and the CLI's messages stay as the agent wrote them; any other (`/abs`, `../x`,
+// `~/x`, `$HOME/x`, `-x`) is staged under the sandbox's files/ directory and its argument rewritten. No I/O.
+import { posix } from 'node:path';
+import type { AwsCommand, LocalFileRef } from '@aws-guard/shared/command/aws-command';
+
+/** What the broker needs of a root's contents before the CLI runs. */
+export type RootReads =
+  | 'none' // only written: the broker needs to know whether it is a directory
+  | 'content' // one file's bytes (file://, fileb://, --body p, s3 cp ./a s3://…)
+  | 'tree' // every file under a directory (cloudformation package dirs, deploy push --source)
+  | 'tree-needed' // an upload tree: the CLI's own dry run decides which files it needs (s3 cp --recursive, s3 sync)
+  | 'state'; // a download tree's sizes and mtimes, as stubs, for s3 sync's comparison
+
+export type RootPlan = Readonly<{
+  id: number;
+  /** The path as written (after the file:// prefix). */
+  path: string;
+  /** The CLI expands `~` and `$VAR` in this path (everything except s3 local paths). */
+  expand: boolean;
+  reads: RootReads;
+  writes: boolean;
+  deletes: boolean;
+  /** The shim lists files under it (a tree read). */
+  tree: boolean;
+  followSymlinks: boolean;
+  /** Where the CLI will look: relative to the sandbox's work dir (`''` = the work dir itself). */
+  stageRel: string;
+  /** The text that replaces `path` in argv, or null when the path is kept as written. */
+  rewriteTo: string | null;
+  refs: readonly LocalFileRef[];
+}>;
+
+/** A path that resolves under the cwd whatever the CLI expands: no `..`, `~`, `$`, no leading `/` or `-`. */
+const SAFE_RELATIVE = /^(?!-)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._+@=,:/ -]+$/u;
+
+export const isSafeRelativePath = (path: string): boolean => SAFE_RELATIVE.test(path) && !path.startsWith('/');
+
+
+const readsOf = (refs: readonly LocalFileRef[]): RootReads => {
+  const ins = refs.filter((r) => r.direction === 'in');
+  if (ins.length === 0) return 'none';
+  const tree = ins.find((r) => r.tree);
+  if (tree === undefined) return 'content';
+  if (tree.form !== 's3-local') return 'tree';
+  // The same local path is also written: it is the destination of s3 sync, read only for its state.
+  return refs.some((r) => r.direction === 'out') ? 'state' : 'tree-needed';
+};
+
+/**
+ * The staged name of a rewritten path. Where the CLI expands the path, the name is made inert (no `$`, `~`):
+ * the CLI runs with credentials in its environment and would expand `$AWS_SECRET_ACCESS_KEY` into its error
+ * messages. s3 local paths are not expanded and keep their name, which becomes the object key.
+ */
+const stagedName = (path: string, expand: boolean): string => {
+  const trimmed = path.replace(/\/+$/u, '');
+  const base = posix.basename(trimmed);
+  if (base === '' || base === '.' || base === '..' || base === '~') return 'root';
+  return expand ? base.replace(/[^A-Za-z0-9._+@=,-]/gu, '_').replace(/^-/u, '_') : base;
+};
+
+export const planLocalFiles = (cmd: AwsCommand): readonly RootPlan[] => {
+  const groups = new Map<string, LocalFileRef[]>();
+  for (const ref of cmd.localFiles) {
+    if (ref.form === 'stdio') continue;
+    const key = `${ref.form === 's3-local' ? 'n' : 'e'}:${ref.path}`;
+    groups.set(key, [...(groups.get(key) ?? []), ref]);
+  }
+  const followSymlinks = cmd.params['no-follow-symlinks'] !== true;
+  return [...groups.values()].map((refs, id): RootPlan => {
+    const first = refs[0] as LocalFileRef;
+    const expand = first.form !== 's3-local';
+    const reads = readsOf(refs);
+    const writes = refs.some((r) => r.direction === 'out');
+    const safe = isSafeRelativePath(first.path);
+    const trailing = first.path.endsWith('/') ? '/' : '';
+    const rewriteTo = safe ? null : `../files/${id}/${stagedName(first.path, expand)}${trailing}`;
+    const stageRel = posix.normalize(rewriteTo ?? first.path).replace(/\/+$/u, '').replace(/^\.$/u, '');
+    return Object.freeze({
+      id,
+      path: first.path,
+      expand,
+      reads,
+      writes,
+      deletes: refs.some((r) => r.deletes === true),
+      tree: reads === 'tree' || reads === 'tree-needed' || reads === 'state',
+      followSymlinks,
+      stageRel,
+      rewriteTo,
+      refs: Object.freeze(refs),
+    });
+  });
+};

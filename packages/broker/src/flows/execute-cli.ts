@@ -1,0 +1,72 @@
+// Runs the real CLI for one accepted command: the request's sandbox, environment and isolation, output streamed
+// to the agent with backpressure and digested for the audit, the agent's cancel stopping the process group.
+// Also the quiet dry run local-files.ts asks for, in the same sandbox, its report kept from the agent.
+import { createHash } from 'node:crypto';
+import type { AwsCommand } from '@aws-guard/shared/command/aws-command';
+import type { CommandRun } from '@aws-guard/shared/protocol/messages';
+import type { AgentChannel } from '../server/agent-channel.js';
+import type { Sandbox } from '../exec/create-sandbox.js';
+import { sandboxEnv, type AwsCredentials } from '../exec/sandbox-env.js';
+import { runAwsCli, type ExecOutcome, type ExecRequest } from '../exec/run-aws-cli.js';
+import { sandboxIsolation } from '../exec/isolation.js';
+import type { RunCommandDeps } from './run-command.js';
+
+export type Executed = { exec: ExecOutcome; digests: { stdoutSha256: string; stderrSha256: string }; cancel: string | undefined };
+
+export type ExecContext = Readonly<{
+  deps: RunCommandDeps;
+  channel: AgentChannel;
+  sandbox: Sandbox;
+  credentials: AwsCredentials;
+  run: CommandRun;
+  timeoutMs: number;
+}>;
+
+const request = (ctx: ExecContext, argv: readonly string[], readsStdin: boolean): ExecRequest => ({
+  cliPath: ctx.deps.cli.path,
+  args: ctx.deps.endpointUrl === undefined ? argv : ['--endpoint-url', ctx.deps.endpointUrl, ...argv],
+  env: sandboxEnv({ paths: ctx.sandbox, credentials: ctx.credentials, forwarded: ctx.run.env, columns: ctx.run.terminal.columns }),
+  cwd: ctx.sandbox.work,
+  readsStdin,
+  timeoutMs: ctx.timeoutMs,
+  maxOutputBytes: ctx.deps.exec.maxOutputBytes,
+  killGraceMs: ctx.deps.exec.killGraceMs,
+  isolation: sandboxIsolation(ctx.deps.isolation, ctx.sandbox),
+});
+
+/** The dry run's report (stdout, bounded) for deciding which files an upload tree needs. */
+export const dryRunCli = async (ctx: ExecContext, argv: readonly string[]): Promise<{ exitCode: number; stdout: string }> => {
+  const chunks: Buffer[] = [];
+  // A report beyond this is not worth parsing: every listed file is sent instead.
+  const running = runAwsCli({ ...request(ctx, argv, false), maxOutputBytes: Math.min(ctx.deps.exec.maxOutputBytes, 256 * 1024 * 1024) }, (stream, chunk) => {
+    if (stream === 'stdout') chunks.push(chunk);
+  });
+  const stop = () => running.stop('cancelled');
+  ctx.channel.cancelled.addEventListener('abort', stop, { once: true });
+  const outcome = await running.done;
+  ctx.channel.cancelled.removeEventListener('abort', stop);
+  return { exitCode: outcome.reason === 'exited' ? outcome.exitCode : -1, stdout: Buffer.concat(chunks).toString('utf8') };
+};
+
+export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readonly string[], requestId: string): Promise<Executed> => {
+  const { channel, deps } = ctx;
+  const hashes = { stdout: createHash('sha256'), stderr: createHash('sha256') };
+  const running = runAwsCli(request(ctx, argv, cmd.readsStdin), (stream, chunk) => {
+    hashes[stream].update(chunk);
+    return channel.write(stream, chunk);
+  });
+  let cancel: string | undefined;
+  const onCancel = () => {
+    cancel = String(channel.cancelled.reason ?? 'disconnect');
+    running.stop('cancelled');
+  };
+  if (channel.cancelled.aborted) onCancel();
+  else channel.cancelled.addEventListener('abort', onCancel, { once: true });
+  if (running.stdin !== null) channel.pipeStdinTo(running.stdin);
+  channel.accept(requestId, running.stdin !== null);
+  deps.log.info({ requestId, agent: channel.identity.agent, service: cmd.service, operation: cmd.operation, pid: running.pid }, 'command started');
+  const exec = await running.done;
+  channel.cancelled.removeEventListener('abort', onCancel);
+  deps.log.info({ requestId, exitCode: exec.exitCode, reason: exec.reason, durationMs: exec.durationMs }, 'command finished');
+  return { exec, digests: { stdoutSha256: hashes.stdout.digest('hex'), stderrSha256: hashes.stderr.digest('hex') }, cancel };
+};
