@@ -4,6 +4,7 @@ import t from 'tap';
 import WebSocket from 'ws';
 import { startBroker } from '../helpers/broker.js';
 import { agentEnv, runAws } from '../helpers/shim.js';
+import { PROTOCOL_VERSION } from '@aws-guard/shared/protocol/version';
 
 const broker = await startBroker();
 t.teardown(broker.stop);
@@ -25,10 +26,13 @@ const converse = (send: (ws: WebSocket) => void, headers: Record<string, string>
 
 const hello = (min: number, max: number) => JSON.stringify({ type: 'hello', protocol: { min, max }, client: { name: 'test', version: '0' } });
 
-t.test('a client speaking only protocol 2+ gets PROTOCOL_UNSUPPORTED and close 4001', async (t) => {
-  const seen = await converse((ws) => ws.send(hello(2, 5)));
-  t.same(seen.messages.map((m) => m.code), ['PROTOCOL_UNSUPPORTED']);
-  t.equal(seen.close.code, 4001);
+t.test('a client speaking only newer or only older protocols gets PROTOCOL_UNSUPPORTED and close 4001', async (t) => {
+  // [1, 1] is a shim from before local files travelled: it could not answer files.request.
+  for (const [min, max] of [[PROTOCOL_VERSION + 1, PROTOCOL_VERSION + 4], [1, 1]] as const) {
+    const seen = await converse((ws) => ws.send(hello(min, max)));
+    t.same(seen.messages.map((m) => m.code), ['PROTOCOL_UNSUPPORTED'], `${min}-${max}`);
+    t.equal(seen.close.code, 4001);
+  }
 });
 
 t.test('an oversize message gets FRAME_TOO_LARGE and close 1009', async (t) => {

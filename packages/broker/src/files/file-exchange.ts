@@ -21,7 +21,8 @@ export type FileExchange = Readonly<{
   list: (requestId: string, roots: readonly FileRootRequest[]) => Promise<Result<ReadonlyMap<number, Listed>, ExchangeCode>>;
   /** Receives the files in order; resolves with each file's SHA-256 by `id:rel`. */
   fetch: (files: readonly Fetch[]) => Promise<Result<ReadonlyMap<string, string>, ExchangeCode>>;
-  send: (id: number, rel: string, source: string, size: number, mtimeMs: number) => Promise<void>;
+  /** Resolves false when a cancel stopped it: the file was not ended (the shim drops the partial file). */
+  send: (id: number, rel: string, source: string, size: number, mtimeMs: number) => Promise<boolean>;
   remove: (id: number, rel: string) => void;
   close: () => void;
 }>;
@@ -149,10 +150,12 @@ export const createFileExchange = (link: FileLink, signal: AbortSignal, limits: 
   const send: FileExchange['send'] = async (id, rel, source, size, mtimeMs) => {
     link.send({ type: 'download.begin', id, path: rel, size, mtimeMs });
     for await (const chunk of createReadStream(source, { highWaterMark: 64 * 1024 })) {
-      if (signal.aborted) return;
+      if (signal.aborted) return false;
       await link.writeDownload(chunk as Buffer);
     }
+    if (signal.aborted) return false;
     link.send({ type: 'download.end', id, path: rel });
+    return true;
   };
 
   return Object.freeze({
@@ -160,6 +163,8 @@ export const createFileExchange = (link: FileLink, signal: AbortSignal, limits: 
     fetch,
     send,
     remove: (id: number, rel: string) => link.send({ type: 'files.delete', id, path: rel }),
-    close: () => link.listen(undefined),
+    // The command is ending (refused, cancelled, done): what the shim still has in flight — the rest of a listing,
+    // a window of upload — is dropped, so that it cannot turn the broker's answer into a protocol error.
+    close: () => link.listen(() => undefined),
   });
 };

@@ -16,7 +16,7 @@ export const returnLocalFiles = async (
   roots: readonly StagedRoot[],
   before: ReadonlyMap<number, Snapshot>,
   limits: FileLimits,
-): Promise<Result<Returned, 'FILE_TOO_LARGE'>> => {
+): Promise<Result<Returned, 'FILE_TOO_LARGE' | 'FILE_CANCELLED'>> => {
   const changes = await Promise.all(roots.filter((r) => before.has(r.plan.id)).map(async (r) => ({ root: r, ...diffSnapshots(before.get(r.plan.id) as Snapshot, await snapshotRoot(r.abs)) })));
   const written = changes.flatMap((c) => (c.root.plan.writes ? c.written.map((w) => ({ root: c.root, ...w })) : []));
   // Checked before the first byte moves: the agent gets all of the CLI's files or a clear refusal, not half.
@@ -27,7 +27,9 @@ export const returnLocalFiles = async (
     total += w.size;
   }
   if (total > limits.maxTotalBytes) return fail('FILE_TOO_LARGE', `the CLI wrote ${formatBytes(total)} of files, more than the broker returns per command (${formatBytes(limits.maxTotalBytes)}, files.maxTotalBytes); none were returned`);
-  for (const w of written) await exchange.send(w.root.plan.id, w.rel, stagedPath(w.root, w.rel), w.size, w.mtimeMs);
+  for (const w of written)
+    if (!(await exchange.send(w.root.plan.id, w.rel, stagedPath(w.root, w.rel), w.size, w.mtimeMs)))
+      return fail('FILE_CANCELLED', 'the command was cancelled while its files were returned');
   let deleted = 0;
   for (const c of changes)
     if (c.root.plan.deletes)

@@ -3,6 +3,7 @@
 // cannot be proven is refused (fail closed), never run.
 import type { AwsCommand, LocalFileRef } from '@aws-guard/shared/command/aws-command';
 import { fail, ok, type Result } from '@aws-guard/shared/result';
+import { shorthandFiles } from '@aws-guard/shared/command/shorthand-files';
 import type { RootPlan } from './plan-local-files.js';
 
 export type Reparse = (argv: readonly string[]) => AwsCommand | null;
@@ -15,7 +16,11 @@ const rewriteToken = (token: string, ref: LocalFileRef, to: string, afterOption:
   if (ref.form === 'shorthand-file' || ref.form === 'shorthand-fileb') {
     const scheme = ref.form === 'shorthand-file' ? 'file://' : 'fileb://';
     const needle = `@=${scheme}${ref.path}`;
-    return token.includes(needle) ? token.split(needle).join(`@=${scheme}${to}`) : undefined;
+    const parts = token.split(needle);
+    // Only where every occurrence is a file the CLI loads: in `a@=file://p,b=c@=file://p` b's value is text for
+    // AWS and must reach it as written (the reparse below compares whole parameters, so it cannot see this).
+    const loaded = shorthandFiles(token).filter((f) => f.prefix === scheme && f.path === ref.path).length;
+    return parts.length > 1 && parts.length - 1 === loaded ? parts.join(`@=${scheme}${to}`) : undefined;
   }
   const whole = `${prefixOf(ref)}${ref.path}`;
   if (token === whole && (afterOption || !ref.arg.startsWith('--'))) return `${prefixOf(ref)}${to}`;

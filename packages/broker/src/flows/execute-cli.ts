@@ -1,7 +1,8 @@
-// Runs the real CLI for one accepted command: the request's sandbox, environment and isolation, output streamed
-// to the agent with backpressure and digested for the audit, the agent's cancel stopping the process group.
+// Runs the real CLI for one accepted command: the request's sandbox, environment and isolation, output masked
+// (masking/), streamed to the agent with backpressure and digested for the audit, cancel stopping the process group.
 // Also the quiet dry run local-files.ts asks for, in the same sandbox, its report kept from the agent.
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AwsCommand } from '@aws-guard/shared/command/aws-command';
 import type { CommandRun } from '@aws-guard/shared/protocol/messages';
 import type { AgentChannel } from '../server/agent-channel.js';
@@ -9,9 +10,11 @@ import type { Sandbox } from '../exec/create-sandbox.js';
 import { sandboxEnv, type AwsCredentials } from '../exec/sandbox-env.js';
 import { runAwsCli, type ExecOutcome, type ExecRequest } from '../exec/run-aws-cli.js';
 import { sandboxIsolation } from '../exec/isolation.js';
+import { maskStreams } from '../masking/mask-streams.js';
 import type { RunCommandDeps } from './run-command.js';
 
-export type Executed = { exec: ExecOutcome; digests: { stdoutSha256: string; stderrSha256: string }; cancel: string | undefined };
+/** `masked`: values masked in stdout and stderr, by kind (docs/masking.md). */
+export type Executed = { exec: ExecOutcome; digests: { stdoutSha256: string; stderrSha256: string }; cancel: string | undefined; masked: Record<string, number> };
 
 export type ExecContext = Readonly<{
   deps: RunCommandDeps;
@@ -51,10 +54,12 @@ export const dryRunCli = async (ctx: ExecContext, argv: readonly string[]): Prom
 export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readonly string[], requestId: string): Promise<Executed> => {
   const { channel, deps } = ctx;
   const hashes = { stdout: createHash('sha256'), stderr: createHash('sha256') };
-  const running = runAwsCli(request(ctx, argv, cmd.readsStdin), (stream, chunk) => {
+  // Secrets are masked before anything else sees the output: the digests are of what the agent received.
+  const output = maskStreams((stream, chunk) => {
     hashes[stream].update(chunk);
     return channel.write(stream, chunk);
   });
+  const running = runAwsCli(request(ctx, argv, cmd.readsStdin), output.sink);
   let cancel: string | undefined;
   const onCancel = () => {
     cancel = String(channel.cancelled.reason ?? 'disconnect');
@@ -66,7 +71,10 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
   channel.accept(requestId, running.stdin !== null);
   deps.log.info({ requestId, agent: channel.identity.agent, service: cmd.service, operation: cmd.operation, pid: running.pid }, 'command started');
   const exec = await running.done;
+  // After a stop the agent may have stopped reading: the last held line must not hold the outcome hostage either.
+  const flushed = output.end();
+  await (exec.reason === 'exited' || exec.reason === 'killed' ? flushed : Promise.race([flushed, sleep(deps.exec.killGraceMs, undefined, { ref: false })]));
   channel.cancelled.removeEventListener('abort', onCancel);
   deps.log.info({ requestId, exitCode: exec.exitCode, reason: exec.reason, durationMs: exec.durationMs }, 'command finished');
-  return { exec, digests: { stdoutSha256: hashes.stdout.digest('hex'), stderrSha256: hashes.stderr.digest('hex') }, cancel };
+  return { exec, digests: { stdoutSha256: hashes.stdout.digest('hex'), stderrSha256: hashes.stderr.digest('hex') }, cancel, masked: output.counts() };
 };

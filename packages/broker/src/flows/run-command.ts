@@ -191,11 +191,14 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
       await record('command.failed', { stage: 'spawn', error: outcome.exec.error ?? null }, 'EXEC_SPAWN_FAILED');
       return channel.error('EXEC_SPAWN_FAILED', 'the broker could not start the AWS CLI: tell the operator', requestId);
     }
-    const type = outcome.exec.reason === 'cancelled' ? 'command.cancelled' : 'command.executed';
-    await record(type, { ...outcomeData(outcome.exec), ...outcome.digests, ...policyData, ...(approval === undefined ? {} : { approvalId: approval.approvalId, approvers: [...approval.approvers] }), ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }),
+    // The CLI finished but the agent cancelled while its files came back: cancelled, at the files stage.
+    const returnCancelled = !returned.ok && returned.code === 'FILE_CANCELLED';
+    const type = outcome.exec.reason === 'cancelled' || returnCancelled ? 'command.cancelled' : 'command.executed';
+    await record(type, { ...(returnCancelled ? { stage: 'files', cancelledBy: String(channel.cancelled.reason ?? 'disconnect') } : {}), ...outcomeData(outcome.exec), ...outcome.digests, masked: { ...outcome.masked }, ...policyData, ...(approval === undefined ? {} : { approvalId: approval.approvalId, approvers: [...approval.approvers] }), ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }),
       files: { ...local.summary(), ...(returned.ok ? {} : { returnFailed: returned.code }) },
       // Non-secret only: role ARN, session name and access key id join this record to CloudTrail.
       credentials: { ...creds.value.audit } }, outcome.exec.reason === 'exited' ? undefined : outcome.exec.reason.toUpperCase().replace('-', '_'));
+    if (returnCancelled) return channel.exit(requestId, 130, 'cancelled');
     if (!returned.ok) return channel.error(returned.code, `${returned.message} (request ${requestId})`, requestId);
     if (outcome.exec.reason === 'timeout' || outcome.exec.reason === 'output-limit') {
       const why = outcome.exec.reason === 'timeout' ? `ran longer than the broker's limit of ${Math.round(timeoutMs / 1000)}s` : `printed more than the broker's limit of ${deps.exec.maxOutputBytes} bytes`;

@@ -7,13 +7,13 @@ import { sandboxConfigText } from '@aws-guard/broker/exec/sandbox-env';
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
 const exists = (path: string) => stat(path).then(() => true, () => false);
 
-t.test('a sandbox is a fresh private directory with home, tmp and a broker-owned config', async (t) => {
+t.test('a sandbox is a fresh private directory with home, work, files, tmp and a broker-owned config', async (t) => {
   const parent = t.testdir();
   const box = await createSandbox('eu-west-1', parent);
   t.equal(dirname(box.root), parent);
   t.match(basename(box.root), /^aws-guard-req-/);
-  t.same((await readdir(box.root)).sort(), ['etc', 'home', 'tmp']);
-  for (const dir of [box.home, box.tmp, dirname(box.configFile)]) {
+  t.same((await readdir(box.root)).sort(), ['etc', 'files', 'home', 'tmp', 'work']);
+  for (const dir of [box.home, box.work, box.files, box.tmp, dirname(box.configFile)]) {
     t.equal(dirname(dir), box.root, `${dir} inside the sandbox`);
     t.equal(await mode(dir), 0o700, `${basename(dir)} 0700`);
   }

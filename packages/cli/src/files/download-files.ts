@@ -30,6 +30,8 @@ export const createDownloader = (link: DownloadLink, roots: () => ReadonlyMap<nu
     if (root === undefined || root.absPath === null || !root.request.writes) return { ok: false, message: `the broker tried to write a local path the command does not write (root ${id})` };
     const problem = relPathProblem(rel);
     if (problem !== null) return { ok: false, message: `the broker sent an unsafe file name: ${describeRelPathProblem(rel, problem)}` };
+    // A directory is never replaced by a file: the temporary file would sit beside it, outside the root.
+    if (rel === '' && root.stat.kind === 'dir') return { ok: false, message: `the broker named the directory ${root.request.path} itself as a file` };
     return { ok: true, path: joinRel(root.absPath, rel) };
   };
 
@@ -67,8 +69,13 @@ export const createDownloader = (link: DownloadLink, roots: () => ReadonlyMap<nu
       done.progress.done();
       // The CLI sets a downloaded file's mtime to the object's LastModified; sync depends on it.
       const seconds = done.mtimeMs / 1000;
-      await utimes(done.temp, seconds, seconds);
-      await rename(done.temp, done.target);
+      try {
+        await utimes(done.temp, seconds, seconds);
+        await rename(done.temp, done.target);
+      } catch (e) {
+        await rm(done.temp, { force: true });
+        throw e;
+      }
       return undefined;
     },
     remove: async (id, rel) => {

@@ -36,11 +36,13 @@ export type ShimFiles = Readonly<{
 export const isFileMessage = (message: ServerMessage): message is FileMessage =>
   message.type === 'files.request' || message.type === 'files.fetch' || message.type === 'download.begin' || message.type === 'download.end' || message.type === 'files.delete';
 
-const user = (): string => {
+/** The account as Python's pwd module reads it: `~user` is its home even when HOME says otherwise. */
+const account = (): { user: string; home: string } => {
   try {
-    return userInfo().username;
+    const info = userInfo();
+    return { user: info.username, home: info.homedir };
   } catch {
-    return '';
+    return { user: '', home: homedir() };
   }
 };
 
@@ -48,7 +50,7 @@ export const createShimFiles = (link: ShimFilesLink): ShimFiles => {
   let roots: ReadonlyMap<number, LocalRoot> = new Map();
   const uploader = createUploader(link, () => roots);
   const downloader = createDownloader(link, () => roots);
-  const place = { env: link.env, cwd: link.cwd, home: homedir(), user: user() };
+  const place = { env: link.env, cwd: link.cwd, ...account() };
 
   const describe = async (requests: Extract<FileMessage, { type: 'files.request' }>['roots']) => {
     const described = await Promise.all(requests.map((r) => describeLocalRoot(r, place)));

@@ -1,0 +1,95 @@
+// Where the broker stages every path trick (DESIGN §7.6) in every form that names a local file: the place the
+// real CLI's Python will open lies inside the request's sandbox and is exactly where the file was staged.
+import t from 'tap';
+import { posix } from 'node:path';
+import { isSafeRelativePath, planLocalFiles, type RootPlan } from '@aws-guard/broker/files/plan-local-files';
+import { rewriteArgv } from '@aws-guard/broker/files/rewrite-argv';
+import { analyze, cliLooksAt, pathCases, type Case } from './path-tricks.js';
+
+// A sandbox as createSandbox makes it; nothing is created, the planner does no I/O.
+const SANDBOX = '/tmp/aws-guard-req-TEST';
+const WORK = `${SANDBOX}/work`;
+const FILES = `${SANDBOX}/files`;
+
+const under = (path: string, dir: string): boolean => path === dir || path.startsWith(`${dir}/`);
+
+const { cases, unexpressible } = pathCases();
+
+t.test('the table covers every trick in most forms', async (t) => {
+  t.ok(cases.length >= 400, `${cases.length} (trick, form) command lines parsed; not expressible: ${unexpressible.join('; ')}`);
+  // The tricks the issue names must reach the planner in every form that takes a file:// or plain path.
+  for (const trick of ['..', '../x.json', '/etc/passwd', '~/x.json', '$HOME/x.json', '$AWS_SECRET_ACCESS_KEY', '%2e%2e/x.json', '-x', './-x', 'my file.json'])
+    t.equal(cases.filter((c) => c.trick === trick).length, 14, `${JSON.stringify(trick)} is carried by all 14 forms`);
+});
+
+t.test('every root is one plan per distinct path, and every local file of the command has one', async (t) => {
+  for (const c of cases) {
+    const plans = planLocalFiles(c.cmd);
+    const refs = c.cmd.localFiles.filter((r) => r.form !== 'stdio');
+    t.same(plans.flatMap((p) => p.refs).length, refs.length, `${c.form} ${JSON.stringify(c.trick)}: all refs planned`);
+    t.same(plans.map((p) => p.id), plans.map((_, i) => i), 'ids are 0..n-1');
+  }
+});
+
+type Staged = { c: Case; plan: RootPlan; staged: string };
+
+t.test('the CLI opens each path exactly where it was staged, inside the sandbox, whatever it expands', async (t) => {
+  const staged: Staged[] = cases.flatMap((c) => planLocalFiles(c.cmd).map((plan) => ({ c, plan, staged: posix.resolve(WORK, plan.stageRel) })));
+  // The token the CLI will see for this root: the rewritten one, or the path as the agent wrote it.
+  const looks = cliLooksAt(staged.map(({ plan }) => ({ token: plan.rewriteTo ?? plan.path, expand: plan.expand, cwd: WORK })));
+  staged.forEach(({ c, plan, staged: where }, i) => {
+    const name = `${c.form} ${JSON.stringify(c.trick)} (root ${plan.id} ${JSON.stringify(plan.path)})`;
+    t.ok(under(where, WORK) || under(where, `${FILES}/${plan.id}`), `${name}: staged at ${where}, under work/ or its own files/${plan.id}/`);
+    const [first, second] = looks[i] as [string, string];
+    t.equal(first, where, `${name}: the CLI (expandvars(expanduser())) opens ${first}`);
+    t.equal(second, where, `${name}: the CLI (expanduser(expandvars())) opens ${second}`);
+  });
+});
+
+t.test('a rewritten path is inert where the CLI expands it, and lives in files/<id>/', async (t) => {
+  for (const c of cases)
+    for (const plan of planLocalFiles(c.cmd)) {
+      if (plan.rewriteTo === null) continue;
+      const name = `${c.form} ${JSON.stringify(c.trick)}`;
+      t.ok(plan.rewriteTo.startsWith(`../files/${plan.id}/`), `${name}: rewritten to ${plan.rewriteTo}`);
+      t.ok(plan.stageRel.startsWith(`../files/${plan.id}/`), `${name}: staged at ${plan.stageRel}`);
+      if (plan.expand) t.notMatch(plan.rewriteTo, /[$~]/u, `${name}: no $ or ~ left for the CLI to expand`);
+      // The whole token as the CLI gets it must not start like an option either.
+      t.notOk(plan.rewriteTo.startsWith('-'), `${name}: does not look like an option`);
+    }
+});
+
+t.test('a plainly relative path is kept as written, and only such a path', async (t) => {
+  for (const c of cases) {
+    const plans = planLocalFiles(c.cmd);
+    const name = `${c.form} ${JSON.stringify(c.trick)}`;
+    for (const plan of plans) {
+      const plain = plan.path !== '' && !plan.path.startsWith('/') && !plan.path.startsWith('-') && !/[$~%\\\n]/u.test(plan.path) && !plan.path.split('/').includes('..');
+      t.equal(plan.rewriteTo === null, plain, `${name}: ${plain ? 'kept' : 'rewritten'}`);
+      t.equal(isSafeRelativePath(plan.path), plan.rewriteTo === null, `${name}: isSafeRelativePath agrees`);
+      if (plan.rewriteTo === null) t.equal(plan.stageRel, posix.normalize(plan.path).replace(/\/+$/u, '').replace(/^\.$/u, ''), `${name}: staged at the same place under work/`);
+    }
+    if (plans.every((p) => p.rewriteTo === null)) {
+      const rewritten = rewriteArgv(c.cmd, plans, analyze);
+      t.ok(rewritten.ok, `${name}: nothing to rewrite`);
+      if (rewritten.ok) t.same(rewritten.value.argv, c.argv, `${name}: argv unchanged`);
+    }
+  }
+});
+
+t.test('roots are per path: one file read and written is one root, s3 paths apart from expanded ones', async (t) => {
+  const table = [
+    // [command line, expected roots as [path, expand, reads, writes]]
+    [['lambda', 'invoke', '--function-name', 'f', '--payload', 'file://p.json', 'p.json'], [['p.json', true, 'content', true]]],
+    [['s3', 'sync', 's3://b/p', 'dir', '--delete'], [['dir', false, 'state', true]]],
+    [['s3', 'sync', 'dir', 's3://b/p'], [['dir', false, 'tree-needed', false]]],
+    [['s3', 'cp', 's3://b/k', '~/x'], [['~/x', false, 'none', true]]],
+    [['s3api', 'get-object', '--bucket', 'b', '--key', 'k', 'out.bin'], [['out.bin', true, 'none', true]]],
+    [['iam', 'create-policy', '--policy-name', 'file://a.json', '--policy-document', 'file://a.json'], [['a.json', true, 'content', false]]],
+  ] as const;
+  for (const [argv, expected] of table) {
+    const cmd = analyze(argv);
+    if (cmd === null) throw new Error(`does not parse: ${argv.join(' ')}`);
+    t.same(planLocalFiles(cmd).map((p) => [p.path, p.expand, p.reads, p.writes]), expected, argv.join(' '));
+  }
+});
