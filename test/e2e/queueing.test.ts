@@ -118,8 +118,8 @@ t.test('a command cancelled while queued leaves the queue and never runs', async
   const cancelledAt = Date.now();
   t.equal(await gaveUp.cancel(), 130, 'Ctrl-C while queued exits like any cancel');
   // Needs the broker to answer a cancel in the queue with command.exit; without it the shim waits out its grace.
-  t.ok(Date.now() - cancelledAt < 3000, 'the broker confirms the cancel at once', { todo: 'run-command: channel.exit(requestId, 130, "cancelled") after a cancel in the queue' });
-  t.notMatch(gaveUp.stderr(), /did not confirm the cancel/, 'no complaint from the shim', { todo: 'same' });
+  t.ok(Date.now() - cancelledAt < 3000, 'the broker confirms the cancel at once');
+  t.notMatch(gaveUp.stderr(), /did not confirm the cancel/, 'no complaint from the shim');
   t.notOk(gaveUp.isRunning());
   const records = await auditOf(gaveUp.requestId()!, 'command.cancelled');
   t.same(records.map((r) => r.type), ['command.requested', 'command.cancelled'], 'audited as cancelled, and nothing ran');

@@ -1,6 +1,7 @@
 // The CLI runs with an allowlisted environment and a broker-owned config: nothing of the broker's own
 // environment leaks in, and the agent can set only a well-formed region, output format and terminal width.
 import t from 'tap';
+import { basename, dirname } from 'node:path';
 import { join } from 'node:path';
 import { startBroker } from '../helpers/broker.js';
 import { agentEnv, runAws } from '../helpers/shim.js';
@@ -35,10 +36,11 @@ t.test('only allowlisted variables reach the CLI', async (t) => {
   t.equal(report.env['AWS_CLI_AUTO_PROMPT'], 'off');
 });
 
-t.test('the CLI runs in a fresh sandbox: cwd is HOME, config is the broker\'s own', async (t) => {
+t.test('the CLI runs in a fresh sandbox: cwd is its work dir beside an empty HOME, config is the broker\'s own', async (t) => {
   const a = await run({});
   const b = await run({});
-  t.equal(a.cwd, a.env['HOME'], 'cwd is HOME');
+  t.equal(basename(a.cwd), 'work', 'cwd is the work dir, where local files are staged');
+  t.equal(dirname(a.cwd), dirname(a.env['HOME'] ?? ''), 'HOME is its sibling, so a staged file never becomes ~/.aws/…');
   t.not(a.cwd, b.cwd, 'a new directory per command');
   t.match(a.config, /cli_follow_urlparam = false/);
   t.match(a.config, /cli_history = disabled/);

@@ -22,6 +22,20 @@ export type Downloader = Readonly<{
   abort: () => Promise<void>;
 }>;
 
+/**
+ * mkdir -p without `{ recursive: true }`: Node's loops forever where mkdir(2) says ENOENT although the parent
+ * exists (under /proc, /sys), which a path the agent wrote can reach. A file in the way fails at open().
+ */
+const makeDirs = async (dir: string): Promise<void> => {
+  const first = await mkdir(dir).then(() => null, (e: NodeJS.ErrnoException) => e);
+  if (first === null || first.code === 'EEXIST') return;
+  if (first.code !== 'ENOENT' || dirname(dir) === dir) throw first;
+  await makeDirs(dirname(dir));
+  await mkdir(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EEXIST') throw e;
+  });
+};
+
 export const createDownloader = (link: DownloadLink, roots: () => ReadonlyMap<number, LocalRoot>): Downloader => {
   let current: Current | undefined;
 
@@ -48,7 +62,7 @@ export const createDownloader = (link: DownloadLink, roots: () => ReadonlyMap<nu
       await abort();
       const where = target(id, rel);
       if (!where.ok) return where.message;
-      await mkdir(dirname(where.path), { recursive: true });
+      await makeDirs(dirname(where.path));
       const temp = `${dirname(where.path)}/.${basename(where.path).slice(0, 200)}.aws-guard-${randomBytes(4).toString('hex')}.part`;
       const handle = await open(temp, 'wx', 0o644);
       const progress = startProgress({ stderr: link.stderr, isTTY: link.stderrIsTTY, verb: 'downloading', name: rel === '' ? basename(where.path) : rel, total: size });

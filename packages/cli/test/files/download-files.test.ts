@@ -110,6 +110,19 @@ t.test('a file that cannot be renamed into place fails without leaving its tempo
   t.same(Object.keys(await snapshot(join(p.dir, 'root'))).filter((k) => k.endsWith('.part')), [], 'no temporary file remains');
 });
 
+t.test('a directory that cannot be created fails the download instead of spinning', async (t) => {
+  // mkdir(2) answers ENOENT under /proc although the parent exists; Node's recursive mkdir then loops forever.
+  const p = await place('proc');
+  p.roots.set(5, root(5, '/proc/aws-guard-nonexistent/deeper/out.bin', 'missing', true));
+  let timer: NodeJS.Timeout | undefined;
+  const answer = await Promise.race([
+    tryBegin(p.downloader, 5, ''),
+    new Promise((resolve) => (timer = setTimeout(() => resolve('still running after 5 s'), 5_000))),
+  ]);
+  clearTimeout(timer);
+  t.match(answer, /^threw: .*ENOENT/u, `the download fails: ${String(answer)}`);
+});
+
 t.test('a complete download lands under its name with the mtime given; the temporary file is gone', async (t) => {
   const p = await place('complete');
   t.equal(await tryBegin(p.downloader, 0, 'new/deep/file.txt'), undefined);
