@@ -77,6 +77,11 @@ export const createFileExchange = (link: FileLink, signal: AbortSignal, limits: 
         if (m.type === 'files.listed') {
           const missing = roots.filter((r) => !listed.has(r.id));
           if (missing.length > 0) return done(fail('FILE_PROTOCOL', `the shim did not describe ${missing.map((r) => r.path).join(', ')}`));
+          // A file cannot also be a directory of other files: only a lying shim lists both `a` and `a/b`.
+          for (const [id, root] of listed)
+            for (const path of root.seen)
+              for (let cut = path.lastIndexOf('/'); cut > 0; cut = path.lastIndexOf('/', cut - 1))
+                if (root.seen.has(path.slice(0, cut))) return done(fail('FILE_PROTOCOL', `the shim listed ${path.slice(0, cut)} under ${wanted.get(id)?.path} both as a file and as a directory`));
           return done(ok(new Map([...listed].map(([id, r]) => [id, { stat: r.stat, entries: r.entries }]))));
         }
         return done(fail('FILE_PROTOCOL', `unexpected ${m.type} while listing files`));

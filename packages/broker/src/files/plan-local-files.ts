@@ -17,7 +17,7 @@ export type RootPlan = Readonly<{
   id: number;
   /** The path as written (after the file:// prefix). */
   path: string;
-  /** The CLI expands `~` and `$VAR` in this path (everything except s3 local paths). */
+  /** The CLI expands `~` and `$VAR` in this path (everything except s3 local paths; see files.md on outfiles). */
   expand: boolean;
   reads: RootReads;
   writes: boolean;
@@ -49,15 +49,15 @@ const readsOf = (refs: readonly LocalFileRef[]): RootReads => {
 };
 
 /**
- * The staged name of a rewritten path. Where the CLI expands the path, the name is made inert (no `$`, `~`):
- * the CLI runs with credentials in its environment and would expand `$AWS_SECRET_ACCESS_KEY` into its error
- * messages. s3 local paths are not expanded and keep their name, which becomes the object key.
+ * The staged name of a rewritten path, made inert (no `$`, `~`) wherever the name does not matter: the CLI runs
+ * with credentials in its environment and would expand `$AWS_SECRET_ACCESS_KEY` into its error messages. s3
+ * local paths keep their name, which the CLI neither expands nor hides: it becomes the object key.
  */
-const stagedName = (path: string, expand: boolean): string => {
+const stagedName = (path: string, inert: boolean): string => {
   const trimmed = path.replace(/\/+$/u, '');
   const base = posix.basename(trimmed);
   if (base === '' || base === '.' || base === '..' || base === '~') return 'root';
-  return expand ? base.replace(/[^A-Za-z0-9._+@=,-]/gu, '_').replace(/^-/u, '_') : base;
+  return inert ? base.replace(/[^A-Za-z0-9._+@=,-]/gu, '_').replace(/^-/u, '_') : base;
 };
 
 export const planLocalFiles = (cmd: AwsCommand): readonly RootPlan[] => {
@@ -75,7 +75,7 @@ export const planLocalFiles = (cmd: AwsCommand): readonly RootPlan[] => {
     const writes = refs.some((r) => r.direction === 'out');
     const safe = isSafeRelativePath(first.path);
     const trailing = first.path.endsWith('/') ? '/' : '';
-    const rewriteTo = safe ? null : `../files/${id}/${stagedName(first.path, expand)}${trailing}`;
+    const rewriteTo = safe ? null : `../files/${id}/${stagedName(first.path, first.form !== 's3-local')}${trailing}`;
     const stageRel = posix.normalize(rewriteTo ?? first.path).replace(/\/+$/u, '').replace(/^\.$/u, '');
     return Object.freeze({
       id,

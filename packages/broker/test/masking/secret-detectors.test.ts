@@ -37,6 +37,7 @@ t.test('the mask format, exactly', async (t) => {
 // Near misses: each of these must pass untouched (a mask here would be a false positive).
 const ORDINARY: readonly [string, string][] = [
   ['a git SHA and a 40-char id', 'commit 3f786850e387550fdab836ed7e6dc881de23001b\nid Zr9T+e2WbN1xYpC8sJmD4fGaU6oH0iKqh7Qv/3kL\n'],
+  ['text columns of 40+ characters on a line without a key id', 'BRANCH\tsecret-rotation\t3f786850e387550fdab836ed7e6dc881de23001b\nTOKEN\tZr9T+e2WbN1xYpC8sJmD4fGaU6oH0iKqh7Qv/3kLr2wD5nB8c1HxQ0eYtUuIoP9sAaZz\n'],
   ['pagination tokens', '{\n    "NextToken": "eyJNYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==",\n    "Token": "abc"\n}\n'],
   ['user and role ids are not keys', '"UserId": "AIDAJQABLZS4A3QDU576Q",\n"AssumedRoleId": "AROA3XFRBF535PLBIFPI4:session",\n'],
   ['a key id with a 21st character', 'AKIAIOSFODNN7EXAMPLEX and XAKIAIOSFODNN7EXAMPLE\n'],

@@ -129,6 +129,8 @@ t.test('lines longer than the hold limit are cut, and no secret is cut with them
       secrets.push(key, secret);
       parts.push(`{"AccessKeyId":"${key}","SecretAccessKey":"${secret}","SessionToken":"IQoJb3JpZ2luX2Vj${'T'.repeat(600)}${i}"}`);
     }
+    // A key pair's PEM as a JSON string: spaces and \n escapes inside, so no cut may fall within it.
+    if (i % 40 === 21) parts.push(JSON.stringify({ KeyName: `k${i}`, KeyMaterial: `${PEM}\n` }));
   }
   const data = Buffer.from(`[${parts.join(',')}]\n`);
   for (let i = 0; i < 30; i++) {
@@ -136,7 +138,8 @@ t.test('lines longer than the hold limit are cut, and no secret is cut with them
     const seen = out.toString();
     t.same(secrets.filter((s) => seen.includes(s)), [], `split ${i}: nothing leaked`);
     t.notMatch(seen, /TTTTTTTTTTTTTTTT/, `split ${i}: no piece of a session token`);
-    t.same(counts, { AccessKeyId: 20, SecretAccessKey: 20, SessionToken: 20 }, `split ${i}: counts`);
+    t.notOk(PEM_BODY.some((l) => seen.includes(l.slice(16, 40))), `split ${i}: no piece of a private key`);
+    t.same(counts, { AccessKeyId: 20, SecretAccessKey: 20, SessionToken: 20, PrivateKey: 10 }, `split ${i}: counts`);
     t.doesNotThrow(() => JSON.parse(seen), `split ${i}: still JSON`);
   }
 });
