@@ -114,6 +114,8 @@ t.test('sync up sends only the files that changed', async (t) => {
   const audit = await readAuditRecords(broker.dataDir);
   const last = audit.filter((r) => r.type === 'command.executed').at(-1);
   t.match(last?.data, { files: { filesIn: 1 } }, 'the audit counts one file received');
+  // The dry run is a second run of the CLI with the command's credentials: the audit says it ran and how it ended.
+  t.match(last?.data, { files: { dryRun: { exitCode: 0, argv: ['s3', 'sync', '--dryrun', 'src', 's3://incr'] } } }, 'the audit records the dry run');
 });
 
 t.test('outfiles and downloads land in the agent cwd; sync --delete and mv apply locally', async (t) => {

@@ -15,6 +15,7 @@ import { returnLocalFiles, snapshotOutputs, type Returned } from '../files/retur
 import type { Snapshot } from '../files/tree-snapshot.js';
 import { approvalFiles } from '../files/approval-files.js';
 import type { ApprovalFile } from '@aws-guard/shared/approval/approval-request';
+import type { JsonObject } from '@aws-guard/shared/audit/audit-record';
 
 export type DryRun = (argv: readonly string[]) => Promise<{ exitCode: number; stdout: string }>;
 
@@ -28,7 +29,8 @@ export type LocalFiles = Readonly<{
   prepare: (dryRun: DryRun) => Promise<Result<void, string>>;
   /** After the CLI exited: its files back to the agent. */
   finish: () => Promise<Result<Returned, string>>;
-  summary: () => Readonly<Record<string, number>>;
+  /** For the audit: counts, and the dry run when one ran (it is a second CLI run with the command's credentials). */
+  summary: () => JsonObject;
   close: () => void;
 }>;
 
@@ -60,6 +62,7 @@ export const openLocalFiles = async (deps: LocalFilesDeps, cmd: AwsCommand): Pro
   let filesIn = staged.value.filesIn;
   let before: ReadonlyMap<number, Snapshot> = new Map();
   let returned: Returned = { files: 0, bytes: 0, deleted: 0 };
+  let dryRunRecord: JsonObject | undefined;
 
   const fetchTrees = async (dryRun: DryRun): Promise<Result<void, string>> => {
     const trees = roots.filter((r) => r.plan.reads === 'tree-needed' && r.listed.stat.kind === 'dir');
@@ -68,6 +71,7 @@ export const openLocalFiles = async (deps: LocalFilesDeps, cmd: AwsCommand): Pro
     const quiet = cmd.params['quiet'] === true || cmd.params['only-show-errors'] === true;
     const argv = quiet ? null : dryrunArgv(rewritten.value.argv, rewritten.value.cmd, deps.reparse);
     const report = argv === null ? null : await dryRun(argv);
+    if (argv !== null && report !== null) dryRunRecord = { argv: [...argv], exitCode: report.exitCode };
     const needed = report === null || report.exitCode !== 0 ? null : neededFiles(report.stdout, deps.sandbox.work, trees);
     const wanted = (root: StagedRoot) => root.listed.entries.filter((e) => needed === null || needed.get(root.plan.id)?.has(e.path) === true);
     const fetches = trees.flatMap((root) => wanted(root).map((e) => fetchOf(root, e.path, e.size, e.mtimeMs)));
@@ -102,7 +106,7 @@ export const openLocalFiles = async (deps: LocalFilesDeps, cmd: AwsCommand): Pro
         if (result.ok) returned = result.value;
         return result;
       },
-      summary: () => ({ roots: roots.length, filesIn, bytesIn, filesOut: returned.files, bytesOut: returned.bytes, deleted: returned.deleted }),
+      summary: () => ({ roots: roots.length, filesIn, bytesIn, filesOut: returned.files, bytesOut: returned.bytes, deleted: returned.deleted, ...(dryRunRecord === undefined ? {} : { dryRun: dryRunRecord }) }),
       close: () => exchange.close(),
     }),
   );

@@ -177,7 +177,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
       const prepared = await local.prepare((argv) => dryRunCli(ctx, argv));
       if (!prepared.ok) {
         if (prepared.issue.code === 'FILE_CANCELLED') return cancelled('files');
-        return refuse(`aws-guard: ${prepared.issue.message} (request ${requestId})\n`, guardExit, prepared.issue.code, { ...policyData, reason: prepared.issue.message });
+        return refuse(`aws-guard: ${prepared.issue.message} (request ${requestId})\n`, guardExit, prepared.issue.code, { ...policyData, reason: prepared.issue.message, files: local.summary() });
       }
       outcome = await executeCli(ctx, cmd, local.argv, requestId);
       if (outcome.exec.reason === 'exited') {
