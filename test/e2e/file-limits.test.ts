@@ -6,7 +6,7 @@ import { access, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMoto } from '../helpers/moto.js';
-import { startBroker } from '../helpers/broker.js';
+import { startBroker, writeAllowAllPolicy } from '../helpers/broker.js';
 import { agentEnv, runAws } from '../helpers/shim.js';
 import { runAwsDirect } from '../helpers/real-aws.js';
 import { readAuditRecords, type AuditRec } from '../helpers/audit.js';
@@ -14,8 +14,7 @@ import { writeTree } from '../helpers/trees.js';
 
 const moto = await startMoto();
 t.teardown(moto.stop);
-const policyFile = join(await mkdtemp(join(tmpdir(), 'policy-')), 'policy.yaml');
-await writeFile(policyFile, 'version: 1\nrules:\n  - id: allow-all\n    effect: allow\n    actions: ["*"]\n');
+const policyFile = await writeAllowAllPolicy();
 const limited = await startBroker({ endpointUrl: moto.url, args: ['--policy', policyFile, '--max-file-bytes', '1000', '--max-total-file-bytes', '3000'] });
 t.teardown(limited.stop);
 const fewFiles = await startBroker({ endpointUrl: moto.url, args: ['--policy', policyFile], env: { AWS_GUARD_MAX_FILES: '2' } });

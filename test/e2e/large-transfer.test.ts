@@ -1,11 +1,11 @@
 // A 200 MB file up and back through the gateway (aws s3 cp both ways): byte-identical, and memory stays
 // bounded on both ends — the shim's peak RSS and the broker's peak growth are not proportional to the file.
 import t from 'tap';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMoto } from '../helpers/moto.js';
-import { startBroker } from '../helpers/broker.js';
+import { startBroker, writeAllowAllPolicy } from '../helpers/broker.js';
 import { agentEnv, runAws, type RunResult } from '../helpers/shim.js';
 import { runAwsDirect } from '../helpers/real-aws.js';
 import { sha256File, writeBigFile } from '../helpers/big-file.js';
@@ -19,8 +19,7 @@ const BROKER_GROWTH_LIMIT = 120 * 1024 * 1024;
 t.setTimeout(600_000);
 const moto = await startMoto();
 t.teardown(moto.stop);
-const policyFile = join(await mkdtemp(join(tmpdir(), 'policy-')), 'policy.yaml');
-await writeFile(policyFile, 'version: 1\nrules:\n  - id: allow-all\n    effect: allow\n    actions: ["*"]\n');
+const policyFile = await writeAllowAllPolicy();
 const broker = await startBroker({ endpointUrl: moto.url, args: ['--policy', policyFile] });
 t.teardown(broker.stop);
 const env = await agentEnv(broker.url, await broker.token(), { HOME: await mkdtemp(join(tmpdir(), 'agent-home-')) });

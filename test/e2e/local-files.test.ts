@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { startMoto } from '../helpers/moto.js';
-import { startBroker } from '../helpers/broker.js';
+import { startBroker, writeAllowAllPolicy } from '../helpers/broker.js';
 import { agentEnv, runAws } from '../helpers/shim.js';
 import { runAwsDirect } from '../helpers/real-aws.js';
 import { readTree, writeTree } from '../helpers/trees.js';
@@ -17,8 +17,7 @@ import { readAuditRecords } from '../helpers/audit.js';
 const moto = await startMoto();
 t.teardown(moto.stop);
 // These tests are about files, not decisions: everything is allowed.
-const policyFile = join(await mkdtemp(join(tmpdir(), 'policy-')), 'policy.yaml');
-await writeFile(policyFile, 'version: 1\nrules:\n  - id: allow-all\n    effect: allow\n    actions: ["*"]\n');
+const policyFile = await writeAllowAllPolicy();
 const broker = await startBroker({ endpointUrl: moto.url, args: ['--policy', policyFile] });
 t.teardown(broker.stop);
 const agentHome = await mkdtemp(join(tmpdir(), 'agent-home-'));

@@ -13,7 +13,7 @@ import type { ClientMessage, ServerMessage } from '@aws-guard/shared/protocol/me
 import { PROTOCOL_VERSION } from '@aws-guard/shared/protocol/version';
 import { AGENT_PATH } from '@aws-guard/shared/protocol/endpoints';
 import { startMoto } from '../helpers/moto.js';
-import { startBroker } from '../helpers/broker.js';
+import { startBroker, writeAllowAllPolicy } from '../helpers/broker.js';
 import { agentEnv, runAws, type RunResult } from '../helpers/shim.js';
 import { runAwsDirect } from '../helpers/real-aws.js';
 
@@ -26,8 +26,7 @@ const SEED_MARK = `SeedMarker-${hex()}`;
 t.setTimeout(900_000);
 const moto = await startMoto();
 t.teardown(moto.stop);
-const policyFile = join(await mkdtemp(join(tmpdir(), 'policy-')), 'policy.yaml');
-await writeFile(policyFile, 'version: 1\nrules:\n  - id: allow-all\n    effect: allow\n    actions: ["*"]\n');
+const policyFile = await writeAllowAllPolicy();
 // The broker makes each request's sandbox in its own temp dir (/tmp: its env has no TMPDIR); the data dir sits
 // beside them, so `../../<data dir>/canary.txt` from the CLI's cwd (sandbox/work) is the canary. Isolation is
 // off: what is tested is that the path never reaches the CLI, not that bubblewrap would hide it.

@@ -3,11 +3,10 @@
 // shape otherwise what the real CLI prints; the audit counts what was masked and never holds a secret itself.
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startMoto } from '../helpers/moto.js';
-import { startBroker } from '../helpers/broker.js';
+import { startBroker, writeAllowAllPolicy } from '../helpers/broker.js';
 import { agentEnv, runAws, type RunResult } from '../helpers/shim.js';
 import { runAwsDirect } from '../helpers/real-aws.js';
 import { readAuditRecords } from '../helpers/audit.js';
@@ -15,8 +14,7 @@ import { readAuditRecords } from '../helpers/audit.js';
 const moto = await startMoto();
 t.teardown(moto.stop);
 // These tests are about output, not decisions: everything is allowed (iam create-access-key included).
-const policyFile = join(await mkdtemp(join(tmpdir(), 'policy-')), 'policy.yaml');
-await writeFile(policyFile, 'version: 1\nrules:\n  - id: allow-all\n    effect: allow\n    actions: ["*"]\n');
+const policyFile = await writeAllowAllPolicy();
 const broker = await startBroker({ endpointUrl: moto.url, args: ['--policy', policyFile] });
 t.teardown(broker.stop);
 const env = await agentEnv(broker.url, await broker.token());

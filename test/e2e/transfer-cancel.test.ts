@@ -2,11 +2,11 @@
 // .part left behind) and while the broker receives an upload (cancelled at the files stage, no object made).
 // Either way every request sandbox the broker made is gone afterwards.
 import t from 'tap';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMoto } from '../helpers/moto.js';
-import { startBroker } from '../helpers/broker.js';
+import { startBroker, writeAllowAllPolicy } from '../helpers/broker.js';
 import { agentEnv, runAws } from '../helpers/shim.js';
 import { runAwsDirect } from '../helpers/real-aws.js';
 import { readAuditRecords } from '../helpers/audit.js';
@@ -18,8 +18,7 @@ const BUCKET = 'xfer-cancel';
 t.setTimeout(300_000);
 const moto = await startMoto();
 t.teardown(moto.stop);
-const policyFile = join(await mkdtemp(join(tmpdir(), 'policy-')), 'policy.yaml');
-await writeFile(policyFile, 'version: 1\nrules:\n  - id: allow-all\n    effect: allow\n    actions: ["*"]\n');
+const policyFile = await writeAllowAllPolicy();
 // The broker's os.tmpdir() is a directory of this test's own, so that its request sandboxes (aws-guard-req-*)
 // are told apart from those of other tests running at the same time.
 const sandboxParent = await mkdtemp(join(tmpdir(), 'xfer-cancel-tmp-'));

@@ -1,7 +1,7 @@
 // Runs the built broker (`bin/aws-guard broker`) as a subprocess on a loopback port, with its own data
 // dir and the emulator as its trusted endpoint, and mints tokens with its signing key.
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueToken } from '@aws-guard/broker/auth/issue-token';
@@ -72,4 +72,11 @@ export const startBroker = async (opts: BrokerOptions = {}): Promise<Broker> => 
     },
     exited,
   };
+};
+
+/** A policy allowing everything, for tests about files and output rather than decisions; returns its path. */
+export const writeAllowAllPolicy = async (): Promise<string> => {
+  const file = join(await mkdtemp(join(tmpdir(), 'policy-')), 'policy.yaml');
+  await writeFile(file, 'version: 1\nrules:\n  - id: allow-all\n    effect: allow\n    actions: ["*"]\n');
+  return file;
 };
