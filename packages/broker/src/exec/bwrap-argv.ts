@@ -3,6 +3,8 @@
 import { isAbsolute, normalize } from 'node:path';
 
 export type HiddenPath = Readonly<{ path: string; dir: boolean }>;
+/** A directory of the writable sandbox shown (writable) at another path: an agent path, files/agent-view.ts. */
+export type BindMount = Readonly<{ from: string; to: string }>;
 
 export type BwrapSpec = Readonly<{
   /** Host paths the CLI reads (system dirs, a few /etc files, its Python), bound read-only at the same path. */
@@ -13,6 +15,10 @@ export type BwrapSpec = Readonly<{
   writable: readonly string[];
   /** Paths inside `writable` remounted read-only (the broker-owned config and credentials files). */
   readOnlyWithin: readonly string[];
+  /** Shallow before deep; each `to` clear of every other path above (checked here too: it is agent-chosen). */
+  mounts?: readonly BindMount[];
+  /** The CLI's cwd inside the namespace when it is not its host cwd (the agent's own cwd, shown by a mount). */
+  chdir?: string | null;
 }>;
 
 /** Host paths must be absolute and normal: bwrap would resolve a relative one against its own cwd. */
@@ -25,14 +31,28 @@ const checked = (path: string): string => {
 const within = (path: string, roots: readonly string[]): boolean =>
   roots.some((root) => path === root || path.startsWith(root === '/' ? '/' : `${root}/`));
 
+/** An agent-chosen mount point may cover nothing the CLI needs, nor sit inside it. */
+const checkedMounts = (spec: BwrapSpec, writable: readonly string[]): string[] => {
+  const reserved = [...spec.readOnly, ...spec.hidden.map((h) => h.path), ...writable, '/proc', '/dev'].map(checked);
+  return (spec.mounts ?? []).flatMap(({ from, to }) => {
+    const target = checked(to);
+    if (!within(checked(from), writable)) throw new TypeError(`bind source ${from} is outside the writable sandbox`);
+    if (target === '/' || within(target, reserved) || reserved.some((r) => within(r, [target])))
+      throw new TypeError(`bind target ${to} would cover a path the CLI needs`);
+    return ['--bind', from, target];
+  });
+};
+
 /**
  * Options only: run-aws-cli.ts appends `--`, the CLI and its arguments. No `--setenv`: the environment is
  * spawn's (an allowlist that carries the request's credentials, which must never appear on a command line).
  */
 export const bwrapArgv = (spec: BwrapSpec, cwd: string): string[] => {
   const writable = spec.writable.map(checked);
-  const dir = checked(cwd);
-  if (!within(dir, writable)) throw new TypeError(`the CLI's cwd ${cwd} is outside its writable sandbox`);
+  const mounts = checkedMounts(spec, writable);
+  const dir = checked(spec.chdir ?? cwd);
+  const shown = (spec.mounts ?? []).map((m) => m.to);
+  if (!within(dir, [...writable, ...shown])) throw new TypeError(`the CLI's cwd ${dir} is outside its writable sandbox`);
   return [
     // A pid namespace whose init dies with bwrap (so with the broker, and on a stop), its own IPC, and no
     // capabilities: bwrap started by root would otherwise hand root's to the CLI (mount, open_by_handle_at).
@@ -58,6 +78,7 @@ export const bwrapArgv = (spec: BwrapSpec, cwd: string): string[] => {
       if (!within(path, writable)) throw new TypeError(`${path} is not inside the writable sandbox`);
       return ['--ro-bind', path, path];
     }),
+    ...mounts,
     '--chdir',
     dir,
   ];

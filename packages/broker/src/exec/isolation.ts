@@ -1,7 +1,7 @@
 // What confines the real CLI: the modes an operator can ask for, the plan chosen once at start
 // (select-isolation.ts), and that plan applied to one request's sandbox. No I/O here.
 import { dirname } from 'node:path';
-import type { BwrapSpec, HiddenPath } from './bwrap-argv.js';
+import type { BindMount, BwrapSpec, HiddenPath } from './bwrap-argv.js';
 import type { SandboxPaths } from './sandbox-env.js';
 
 export const ISOLATION_MODES = ['auto', 'bwrap', 'none'] as const;
@@ -24,8 +24,14 @@ export type IsolationPlan =
 /** What run-aws-cli.ts receives for one command. */
 export type ExecIsolation = Readonly<{ kind: 'none' }> | (Readonly<{ kind: 'bwrap'; bwrapPath: string }> & BwrapSpec);
 
-/** The plan for one request: its sandbox is the only writable host path, its config files read-only. */
-export const sandboxIsolation = (plan: IsolationPlan, sandbox: SandboxPaths): ExecIsolation =>
+/** The agent's cwd and the binds that show staged files at the agent's paths (files/agent-view.ts). */
+export type SandboxView = Readonly<{ cwd: string; mounts: readonly BindMount[] }>;
+
+/**
+ * The plan for one request: its sandbox is the only writable host path, its config files read-only. With a
+ * view, parts of the sandbox are also shown at the agent's paths and the CLI starts in the agent's cwd.
+ */
+export const sandboxIsolation = (plan: IsolationPlan, sandbox: SandboxPaths, view: SandboxView | null = null): ExecIsolation =>
   plan.kind === 'none'
     ? { kind: 'none' }
     : {
@@ -36,6 +42,8 @@ export const sandboxIsolation = (plan: IsolationPlan, sandbox: SandboxPaths): Ex
         writable: [sandbox.root],
         // The CLI reads its broker-owned config and (empty) credentials file; it has no reason to write them.
         readOnlyWithin: [...new Set([dirname(sandbox.configFile), dirname(sandbox.credentialsFile)])],
+        mounts: view?.mounts ?? [],
+        chdir: view?.cwd ?? null,
       };
 
 /** One line for the start-up log and `aws-guard doctor`. */

@@ -10,10 +10,11 @@ const TARGET = ' to s3://';
 /** How the CLI prints a local file: os.path.join(os.path.relpath(dirname, cwd), basename). */
 export const printedName = (work: string, abs: string): string => `${posix.relative(work, posix.dirname(abs)) || '.'}/${posix.basename(abs)}`;
 
-export const neededFiles = (stdout: string, work: string, roots: readonly StagedRoot[]): ReadonlyMap<number, ReadonlySet<string>> => {
+/** `cwd`: the CLI's cwd as it sees it (the agent's under an agent view); roots are named where it sees them. */
+export const neededFiles = (stdout: string, cwd: string, roots: readonly StagedRoot[]): ReadonlyMap<number, ReadonlySet<string>> => {
   const byPrinted = new Map<string, { id: number; rel: string }>();
   for (const root of roots)
-    for (const entry of root.listed.entries) byPrinted.set(printedName(work, `${root.abs}/${entry.path}`), { id: root.plan.id, rel: entry.path });
+    for (const entry of root.listed.entries) byPrinted.set(printedName(cwd, `${root.plan.seen ?? root.abs}/${entry.path}`), { id: root.plan.id, rel: entry.path });
   const needed = new Map<number, Set<string>>(roots.map((r) => [r.plan.id, new Set<string>()]));
   for (const line of stdout.split('\n')) {
     const head = REPORT.exec(line);

@@ -1,9 +1,11 @@
 // Which local paths of a command travel, which way, and where the CLI will find them on the broker (DESIGN
 // §7.6, docs/files.md). A path that can only mean a place under the CLI's cwd (`p.json`, `dir/`, `.`) is staged
 // at that same place, so argv and the CLI's messages stay as the agent wrote them; any other (`/abs`, `../x`,
-// `~/x`, `$HOME/x`, `-x`) is staged under the sandbox's files/ directory and its argument rewritten. No I/O.
+// `~/x`, `$HOME/x`, `-x`) is staged under the sandbox's files/ directory and its argument rewritten, unless
+// bubblewrap can show it at the agent's own path (agent-view.ts): then it too is kept as written. No I/O.
 import { posix } from 'node:path';
 import type { AwsCommand, LocalFileRef } from '@aws-guard/shared/command/aws-command';
+import { MIRROR_REL, type AgentView } from './agent-view.js';
 
 /** What the broker needs of a root's contents before the CLI runs. */
 export type RootReads =
@@ -29,6 +31,10 @@ export type RootPlan = Readonly<{
   stageRel: string;
   /** The text that replaces `path` in argv, or null when the path is kept as written. */
   rewriteTo: string | null;
+  /** Under an agent view: where the CLI sees the root (absolute, in its namespace). */
+  seen: string | null;
+  /** Under an agent view, for a root shown outside the agent's cwd: the agent directory bound to show it. */
+  mountDir: string | null;
   refs: readonly LocalFileRef[];
 }>;
 
@@ -60,7 +66,23 @@ const stagedName = (path: string, inert: boolean): string => {
   return inert ? base.replace(/[^A-Za-z0-9._+@=,-]/gu, '_').replace(/^-/u, '_') : base;
 };
 
-export const planLocalFiles = (cmd: AwsCommand): readonly RootPlan[] => {
+type Placement = Readonly<{ stageRel: string; seen: string; mountDir: string | null }>;
+
+/**
+ * Where an agent view shows a path as written: under the cwd (staged in work/), or in the outermost free agent
+ * directory (staged in mirror/). Null when it cannot: `~`, `$VAR` and `-x` keep their inert rewrite, and so does
+ * an ancestor of the cwd (the work dir bound on top would hide part of it).
+ */
+const placeInView = (path: string, expand: boolean, view: AgentView): Placement | null => {
+  if (path.startsWith('-') || (expand && (path.startsWith('~') || path.includes('$')))) return null;
+  const abs = posix.resolve(view.cwd, path);
+  if (abs === view.cwd || abs.startsWith(`${view.cwd}/`)) return { stageRel: posix.relative(view.cwd, abs), seen: abs, mountDir: null };
+  if (view.cwd.startsWith(`${abs}/`) || abs === '/') return null;
+  const mountDir = posix.dirname(abs);
+  return view.isFree(mountDir) ? { stageRel: `${MIRROR_REL}${abs}`, seen: abs, mountDir } : null;
+};
+
+export const planLocalFiles = (cmd: AwsCommand, view: AgentView | null = null): readonly RootPlan[] => {
   const groups = new Map<string, LocalFileRef[]>();
   for (const ref of cmd.localFiles) {
     if (ref.form === 'stdio') continue;
@@ -74,9 +96,11 @@ export const planLocalFiles = (cmd: AwsCommand): readonly RootPlan[] => {
     const reads = readsOf(refs);
     const writes = refs.some((r) => r.direction === 'out');
     const safe = isSafeRelativePath(first.path);
+    const placed = view === null ? null : placeInView(first.path, expand, view);
     const trailing = first.path.endsWith('/') ? '/' : '';
-    const rewriteTo = safe ? null : `../files/${id}/${stagedName(first.path, first.form !== 's3-local')}${trailing}`;
-    const stageRel = posix.normalize(rewriteTo ?? first.path).replace(/\/+$/u, '').replace(/^\.$/u, '');
+    const rewriteTo = safe || placed !== null ? null : `${view?.filesDir ?? '../files'}/${id}/${stagedName(first.path, first.form !== 's3-local')}${trailing}`;
+    const stageRel = placed?.stageRel ?? posix.normalize(rewriteTo ?? first.path).replace(/\/+$/u, '').replace(/^\.$/u, '');
+    const seen = view === null ? null : (placed?.seen ?? posix.resolve(view.cwd, rewriteTo ?? stageRel));
     return Object.freeze({
       id,
       path: first.path,
@@ -88,6 +112,8 @@ export const planLocalFiles = (cmd: AwsCommand): readonly RootPlan[] => {
       followSymlinks,
       stageRel,
       rewriteTo,
+      seen,
+      mountDir: placed?.mountDir ?? null,
       refs: Object.freeze(refs),
     });
   });

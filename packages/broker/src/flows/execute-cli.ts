@@ -9,7 +9,7 @@ import type { AgentChannel } from '../server/agent-channel.js';
 import type { Sandbox } from '../exec/create-sandbox.js';
 import { sandboxEnv, type AwsCredentials } from '../exec/sandbox-env.js';
 import { runAwsCli, type ExecOutcome, type ExecRequest } from '../exec/run-aws-cli.js';
-import { sandboxIsolation } from '../exec/isolation.js';
+import { sandboxIsolation, type SandboxView } from '../exec/isolation.js';
 import { maskStreams } from '../masking/mask-streams.js';
 import type { RunCommandDeps } from './run-command.js';
 
@@ -23,6 +23,8 @@ export type ExecContext = Readonly<{
   credentials: AwsCredentials;
   run: CommandRun;
   timeoutMs: number;
+  /** Under bubblewrap, when the agent's paths can be shown: its cwd and the binds (files/agent-view.ts). */
+  view: SandboxView | null;
 }>;
 
 const request = (ctx: ExecContext, argv: readonly string[], readsStdin: boolean): ExecRequest => ({
@@ -34,7 +36,7 @@ const request = (ctx: ExecContext, argv: readonly string[], readsStdin: boolean)
   timeoutMs: ctx.timeoutMs,
   maxOutputBytes: ctx.deps.exec.maxOutputBytes,
   killGraceMs: ctx.deps.exec.killGraceMs,
-  isolation: sandboxIsolation(ctx.deps.isolation, ctx.sandbox),
+  isolation: sandboxIsolation(ctx.deps.isolation, ctx.sandbox, ctx.view),
 });
 
 /** The dry run's report (stdout, bounded) for deciding which files an upload tree needs. */

@@ -8,6 +8,7 @@ import type { AgentChannel } from '../server/agent-channel.js';
 import type { SandboxPaths } from '../exec/sandbox-env.js';
 import { createFileExchange, type FileLimits } from '../files/file-exchange.js';
 import { planLocalFiles } from '../files/plan-local-files.js';
+import { viewMounts, type AgentView, type ViewMount } from '../files/agent-view.js';
 import { dryrunArgv, rewriteArgv, type Reparse } from '../files/rewrite-argv.js';
 import { checkSizes, fetchInto, fetchOf, stageLocalFiles, stagedPath, type StagedRoot } from '../files/stage-local-files.js';
 import { neededFiles } from '../files/dryrun-needed.js';
@@ -22,6 +23,8 @@ export type DryRun = (argv: readonly string[]) => Promise<{ exitCode: number; st
 export type LocalFiles = Readonly<{
   /** The argv the CLI runs with: staged paths in place of the agent's where they differ. */
   argv: readonly string[];
+  /** Under an agent view: the binds that show the staged files at the agent's paths, the work dir at its cwd. */
+  mounts: readonly ViewMount[];
   digests: readonly string[];
   /** What an approver sees of the files. */
   approvalFiles: () => Promise<readonly ApprovalFile[]>;
@@ -34,14 +37,25 @@ export type LocalFiles = Readonly<{
   close: () => void;
 }>;
 
-export type LocalFilesDeps = Readonly<{ channel: AgentChannel; sandbox: SandboxPaths; limits: FileLimits; requestId: string; reparse: Reparse }>;
+export type LocalFilesDeps = Readonly<{
+  channel: AgentChannel;
+  sandbox: SandboxPaths;
+  limits: FileLimits;
+  requestId: string;
+  reparse: Reparse;
+  /** Null without bwrap (or when the agent's cwd cannot be shown): paths outside the cwd are then rewritten. */
+  view: AgentView | null;
+}>;
 
 export const openLocalFiles = async (deps: LocalFilesDeps, cmd: AwsCommand): Promise<Result<LocalFiles, string>> => {
-  const plans = planLocalFiles(cmd);
+  const plans = planLocalFiles(cmd, deps.view);
   const rewritten = rewriteArgv(cmd, plans, deps.reparse);
   if (!rewritten.ok) return rewritten;
+  const mountDirs = plans.flatMap((p) => (p.mountDir === null ? [] : [p.mountDir]));
+  const mounts = deps.view === null ? [] : viewMounts(deps.view, deps.sandbox.work, mountDirs);
   const none: LocalFiles = Object.freeze({
     argv: rewritten.value.argv,
+    mounts,
     digests: [],
     approvalFiles: async () => [],
     prepare: async () => ok(undefined),
@@ -72,7 +86,7 @@ export const openLocalFiles = async (deps: LocalFilesDeps, cmd: AwsCommand): Pro
     const argv = quiet ? null : dryrunArgv(rewritten.value.argv, rewritten.value.cmd, deps.reparse);
     const report = argv === null ? null : await dryRun(argv);
     if (argv !== null && report !== null) dryRunRecord = { argv: [...argv], exitCode: report.exitCode };
-    const needed = report === null || report.exitCode !== 0 ? null : neededFiles(report.stdout, deps.sandbox.work, trees);
+    const needed = report === null || report.exitCode !== 0 ? null : neededFiles(report.stdout, deps.view?.cwd ?? deps.sandbox.work, trees);
     const wanted = (root: StagedRoot) => root.listed.entries.filter((e) => needed === null || needed.get(root.plan.id)?.has(e.path) === true);
     const fetches = trees.flatMap((root) => wanted(root).map((e) => fetchOf(root, e.path, e.size, e.mtimeMs)));
     const sizes = checkSizes(fetches, { ...deps.limits, maxTotalBytes: deps.limits.maxTotalBytes - bytesIn });
@@ -93,6 +107,7 @@ export const openLocalFiles = async (deps: LocalFilesDeps, cmd: AwsCommand): Pro
   return ok(
     Object.freeze({
       argv: rewritten.value.argv,
+      mounts,
       digests: staged.value.digests,
       approvalFiles: () => approvalFiles(roots),
       prepare: async (dryRun: DryRun) => {

@@ -22,6 +22,7 @@ import { describeRefusal, type Decision } from './refusal.js';
 import type { AuditSink } from './audit-sink.js';
 import { holdForApproval } from './hold-for-approval.js';
 import { openLocalFiles } from './local-files.js';
+import { agentView } from '../files/agent-view.js';
 import { dryRunCli, executeCli, type ExecContext } from './execute-cli.js';
 
 export type AnalyzeOutcome =
@@ -129,7 +130,12 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
   let files: Awaited<ReturnType<typeof openLocalFiles>> | undefined;
   try {
     // The agent's files come first: an approval covers their contents, not just the command line.
-    files = await openLocalFiles({ channel, sandbox, limits: deps.files, requestId, reparse: (argv) => { const again = deps.analyze(argv, run.env); return again.ok ? again.value : null; } }, cmd);
+    const view = agentView(deps.isolation, sandbox, run.cwd);
+    const reparse = (argv: readonly string[]) => {
+      const again = deps.analyze(argv, run.env);
+      return again.ok ? again.value : null;
+    };
+    files = await openLocalFiles({ channel, sandbox, limits: deps.files, requestId, reparse, view }, cmd);
     if (!files.ok) {
       if (files.issue.code === 'FILE_CANCELLED') return cancelled('files');
       return refuse(`aws-guard: ${files.issue.message} (request ${requestId})\n`, guardExit, files.issue.code, { ...policyData, reason: files.issue.message });
@@ -170,7 +176,8 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
       return channel.error(creds.issue.code, creds.issue.message, requestId);
     }
 
-    const ctx: ExecContext = { deps, channel, sandbox, credentials: creds.value.credentials, run, timeoutMs };
+    const shown = view === null ? null : { cwd: view.cwd, mounts: local.mounts };
+    const ctx: ExecContext = { deps, channel, sandbox, credentials: creds.value.credentials, run, timeoutMs, view: shown };
     let outcome;
     let returned: { ok: true } | { ok: false; code: string; message: string } = { ok: true };
     try {

@@ -41,6 +41,9 @@ const cases: Array<[string, Partial<BwrapSpec>, string, string[][]]> = [
   ['the sandbox is bound writable at its own path after the hiding, its etc/ read-only after it', { hidden: [{ path: '/usr/tmp', dir: true }], readOnlyWithin: [`${SANDBOX}/etc`] }, `${SANDBOX}/home`,
     [['--tmpfs', '/usr/tmp'], ['--bind', SANDBOX, SANDBOX], ['--ro-bind', `${SANDBOX}/etc`, `${SANDBOX}/etc`], ['--chdir', `${SANDBOX}/home`]]],
   ['the cwd may be the sandbox root itself', {}, SANDBOX, [['--bind', SANDBOX, SANDBOX], ['--chdir', SANDBOX]]],
+  ['agent-view binds come after the sandbox, then the chdir to the agent cwd',
+    { readOnlyWithin: [`${SANDBOX}/etc`], mounts: [{ from: `${SANDBOX}/mirror/data`, to: '/data' }, { from: `${SANDBOX}/work`, to: '/home/agent/p' }], chdir: '/home/agent/p' }, `${SANDBOX}/work`,
+    [['--bind', SANDBOX, SANDBOX], ['--ro-bind', `${SANDBOX}/etc`, `${SANDBOX}/etc`], ['--bind', `${SANDBOX}/mirror/data`, '/data'], ['--bind', `${SANDBOX}/work`, '/home/agent/p'], ['--chdir', '/home/agent/p']]],
   ['a trailing slash is dropped', { readOnly: ['/usr/'] }, `${SANDBOX}/home/`, [['--ro-bind', '/usr', '/usr'], ['--chdir', `${SANDBOX}/home`]]],
 ];
 
@@ -69,6 +72,15 @@ const refused: Array<[string, Partial<BwrapSpec>, string]> = [
   ['a cwd outside the sandbox', {}, '/root'],
   ['a cwd that only shares a prefix with the sandbox', {}, `${SANDBOX}-other/home`],
   ['a read-only path inside the sandbox that is not in it', { readOnlyWithin: ['/etc'] }, `${SANDBOX}/home`],
+  // Agent-chosen bind targets (files/agent-view.ts decides; this is the second check).
+  ['a bind over a system dir', { mounts: [{ from: `${SANDBOX}/mirror/usr/lib`, to: '/usr/lib' }] }, `${SANDBOX}/home`],
+  ['a bind over an ancestor of a system dir', { mounts: [{ from: `${SANDBOX}/mirror`, to: '/' }] }, `${SANDBOX}/home`],
+  ['a bind that would cover the sandbox', { mounts: [{ from: `${SANDBOX}/mirror/tmp`, to: '/tmp' }] }, `${SANDBOX}/home`],
+  ['a bind inside the sandbox', { mounts: [{ from: `${SANDBOX}/work`, to: `${SANDBOX}/etc` }] }, `${SANDBOX}/home`],
+  ['a bind over the hidden data dir', { hidden: [{ path: '/var/lib/aws-guard', dir: true }], mounts: [{ from: `${SANDBOX}/mirror/var`, to: '/var' }] }, `${SANDBOX}/home`],
+  ['a bind from outside the sandbox', { mounts: [{ from: '/root', to: '/home/agent' }] }, `${SANDBOX}/home`],
+  ['a bind onto /proc', { mounts: [{ from: `${SANDBOX}/work`, to: '/proc/self' }] }, `${SANDBOX}/home`],
+  ['a chdir outside every bind', { chdir: '/home/agent/p' }, `${SANDBOX}/home`],
 ];
 
 t.test('paths that bwrap would misread are refused, not passed on', async (t) => {
@@ -78,7 +90,9 @@ t.test('paths that bwrap would misread are refused, not passed on', async (t) =>
 t.test('sandboxIsolation binds the request sandbox writable and its config read-only', async (t) => {
   const plan: IsolationPlan = { kind: 'bwrap', bwrapPath: '/usr/bin/bwrap', bwrapVersion: '0.8.0', readOnly: ['/usr'], hidden: [] };
   const paths = { root: SANDBOX, home: `${SANDBOX}/home`, work: `${SANDBOX}/work`, files: `${SANDBOX}/files`, tmp: `${SANDBOX}/tmp`, configFile: `${SANDBOX}/etc/config`, credentialsFile: `${SANDBOX}/etc/credentials` };
-  t.same(sandboxIsolation(plan, paths), { kind: 'bwrap', bwrapPath: '/usr/bin/bwrap', readOnly: ['/usr'], hidden: [], writable: [SANDBOX], readOnlyWithin: [`${SANDBOX}/etc`] });
+  t.same(sandboxIsolation(plan, paths), { kind: 'bwrap', bwrapPath: '/usr/bin/bwrap', readOnly: ['/usr'], hidden: [], writable: [SANDBOX], readOnlyWithin: [`${SANDBOX}/etc`], mounts: [], chdir: null });
+  const view = { cwd: '/home/agent/p', mounts: [{ from: `${SANDBOX}/work`, to: '/home/agent/p' }] };
+  t.match(sandboxIsolation(plan, paths, view), { mounts: view.mounts, chdir: '/home/agent/p' }, "with an agent view: its binds and the agent's cwd");
   t.same(sandboxIsolation({ kind: 'none', reason: 'configured' }, paths), { kind: 'none' });
   t.match(describeIsolation(plan), /^bwrap 0\.8\.0 \(\/usr\/bin\/bwrap\)/);
   t.equal(describeIsolation({ kind: 'none', reason: 'bwrap not found on PATH' }), 'none (bwrap not found on PATH)');

@@ -4,6 +4,7 @@ import t from 'tap';
 import { posix } from 'node:path';
 import { isSafeRelativePath, planLocalFiles, type RootPlan } from '@aws-guard/broker/files/plan-local-files';
 import { rewriteArgv } from '@aws-guard/broker/files/rewrite-argv';
+import { viewMounts, type AgentView, type ViewMount } from '@aws-guard/broker/files/agent-view';
 import { analyze, cliLooksAt, pathCases, type Case } from './path-tricks.js';
 
 // A sandbox as createSandbox makes it; nothing is created, the planner does no I/O.
@@ -92,4 +93,70 @@ t.test('roots are per path: one file read and written is one root, s3 paths apar
     if (cmd === null) throw new Error(`does not parse: ${argv.join(' ')}`);
     t.same(planLocalFiles(cmd).map((p) => [p.path, p.expand, p.reads, p.writes]), expected, argv.join(' '));
   }
+});
+
+// Under bwrap the CLI runs in the agent's cwd and sees the sandbox through binds (files/agent-view.ts): every
+// path it opens there must land, through those binds, exactly where the root was staged, inside the sandbox.
+const AGENT_CWD = '/home/agent/project';
+const SYSTEM = ['/usr', '/etc', '/opt/pyenv', SANDBOX, '/proc', '/dev'];
+const VIEW: AgentView = {
+  cwd: AGENT_CWD,
+  filesDir: FILES,
+  isFree: (dir) => dir !== '/' && !SYSTEM.some((s) => under(dir, s) || under(s, dir)),
+};
+
+/** Where a namespace path lives on the host: the deepest bind that covers it, else the sandbox's own bind. */
+const hostPath = (mounts: readonly ViewMount[], path: string): string | null => {
+  const bind = [...mounts].reverse().find((m) => under(path, m.to));
+  if (bind !== undefined) return `${bind.from}${path.slice(bind.to.length)}`;
+  return under(path, SANDBOX) ? path : null;
+};
+
+t.test('under an agent view the CLI opens each path, through the binds, exactly where it was staged', async (t) => {
+  let shown = 0;
+  for (const c of cases) {
+    const plans = planLocalFiles(c.cmd, VIEW);
+    const mounts = viewMounts(VIEW, WORK, plans.flatMap((p) => (p.mountDir === null ? [] : [p.mountDir])));
+    const looks = cliLooksAt(plans.map((plan) => ({ token: plan.rewriteTo ?? plan.path, expand: plan.expand, cwd: AGENT_CWD })));
+    plans.forEach((plan, i) => {
+      const name = `${c.form} ${JSON.stringify(c.trick)} (root ${plan.id} ${JSON.stringify(plan.path)})`;
+      const where = posix.resolve(WORK, plan.stageRel);
+      t.ok(under(where, SANDBOX), `${name}: staged inside the sandbox at ${where}`);
+      if (plan.rewriteTo === null) shown += 1;
+      else t.ok(plan.rewriteTo.startsWith(`${FILES}/${plan.id}/`), `${name}: rewritten into files/${plan.id}/, which the CLI sees at its host path`);
+      for (const opened of looks[i] as [string, string]) t.equal(hostPath(mounts, opened), where, `${name}: the CLI opens ${opened}`);
+    });
+    for (const m of mounts) t.ok(m.to === AGENT_CWD || VIEW.isFree(m.to), `${c.form} ${JSON.stringify(c.trick)}: bind at ${m.to} covers nothing the CLI needs`);
+  }
+  t.ok(shown > 100, `${shown} roots shown at the agent's own paths, the rest rewritten`);
+});
+
+t.test('an agent view keeps absolute and ../ paths as written, and rewrites what it cannot show', async (t) => {
+  const table = [
+    // [path in `s3 cp PATH s3://b/k`, rewritten?, mount dir]
+    ['/data/in/a.txt', false, '/data/in'],
+    ['../a.txt', false, '/home/agent'],
+    [`${AGENT_CWD}/a.txt`, false, null],
+    ['./x/../a.txt', false, null],
+    ['/etc/hostname', true, null],
+    ['/usr/share/doc', true, null],
+    ['..', true, null],
+    ['/home', true, null],
+  ] as const;
+  for (const [path, rewritten, mountDir] of table) {
+    const cmd = analyze(['s3', 'cp', path, 's3://b/k', ...(path.endsWith('doc') || path === '..' || path === '/home' ? ['--recursive'] : [])]);
+    if (cmd === null) throw new Error(`does not parse: ${path}`);
+    const [plan] = planLocalFiles(cmd, VIEW);
+    t.equal(plan?.rewriteTo !== null, rewritten, `${path}: ${rewritten ? 'rewritten' : 'kept'}`);
+    t.equal(plan?.mountDir, mountDir, `${path}: mount ${mountDir}`);
+  }
+});
+
+t.test('binds: outermost mirrored dirs, then the work dir at the agent cwd, shallow before deep', async (t) => {
+  const mounts = viewMounts(VIEW, WORK, ['/data/in/deep', '/home/agent', '/data/in', '/data/in']);
+  t.same(mounts, [
+    { from: `${SANDBOX}/mirror/data/in`, to: '/data/in' },
+    { from: `${SANDBOX}/mirror/home/agent`, to: '/home/agent' },
+    { from: WORK, to: AGENT_CWD },
+  ]);
 });

@@ -163,5 +163,5 @@ const relayCommand = (io: ShimIo, conn: BrokerConnection, approvalWaitMs: number
       },
       onClose: (code, reason) => finish(SHIM_EXIT.gatewayFailure, `lost the connection to the broker (${code}${reason ? ` ${reason}` : ''})`),
     });
-    conn.send({ type: 'command.run', argv: [...io.argv], env: forwardedEnv(io.env), terminal: io.columns === undefined ? {} : { columns: io.columns } });
+    conn.send({ type: 'command.run', argv: [...io.argv], env: forwardedEnv(io.env), terminal: io.columns === undefined ? {} : { columns: io.columns }, cwd: io.cwd });
   });

@@ -32,6 +32,8 @@ export const commandRunSchema = z.strictObject({
   argv: z.array(text(256 * 1024)).check(z.maxLength(4096)),
   env: forwardedEnvSchema,
   terminal: z.strictObject({ columns: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10_000))) }),
+  /** The agent's cwd (absolute): under bubblewrap the CLI runs there, so its messages name paths as the agent's would. */
+  cwd: z.optional(text(4096)),
 });
 
 export const commandStdinEndSchema = z.strictObject({ type: z.literal('command.stdin-end') });
