@@ -75,6 +75,9 @@ type Placement = Readonly<{ stageRel: string; seen: string; mountDir: string | n
  */
 const placeInView = (path: string, expand: boolean, view: AgentView): Placement | null => {
   if (path.startsWith('-') || (expand && (path.startsWith('~') || path.includes('$')))) return null;
+  // The kernel, unlike path.resolve, walks `sub/..` through `sub`, which need not exist in the namespace. Only
+  // leading `..` climb through the cwd's own ancestors, which do.
+  if (path.replace(/^(?:\.{1,2}\/+)+/u, '').split('/').includes('..')) return null;
   const abs = posix.resolve(view.cwd, path);
   if (abs === view.cwd || abs.startsWith(`${view.cwd}/`)) return { stageRel: posix.relative(view.cwd, abs), seen: abs, mountDir: null };
   if (view.cwd.startsWith(`${abs}/`) || abs === '/') return null;

@@ -122,7 +122,14 @@ t.test('under an agent view the CLI opens each path, through the binds, exactly 
       const name = `${c.form} ${JSON.stringify(c.trick)} (root ${plan.id} ${JSON.stringify(plan.path)})`;
       const where = posix.resolve(WORK, plan.stageRel);
       t.ok(under(where, SANDBOX), `${name}: staged inside the sandbox at ${where}`);
-      if (plan.rewriteTo === null) shown += 1;
+      if (plan.rewriteTo === null) {
+        shown += 1;
+        // The kernel walks every directory before a `..`: in the namespace only the cwd's ancestors exist.
+        const segments = plan.path.split('/');
+        segments.forEach((s, at) => {
+          if (s === '..') t.ok(under(AGENT_CWD, posix.resolve(AGENT_CWD, segments.slice(0, at).join('/') || '.')), `${name}: climbs only through the cwd's ancestors`);
+        });
+      }
       else t.ok(plan.rewriteTo.startsWith(`${FILES}/${plan.id}/`), `${name}: rewritten into files/${plan.id}/, which the CLI sees at its host path`);
       for (const opened of looks[i] as [string, string]) t.equal(hostPath(mounts, opened), where, `${name}: the CLI opens ${opened}`);
     });
@@ -137,7 +144,9 @@ t.test('an agent view keeps absolute and ../ paths as written, and rewrites what
     ['/data/in/a.txt', false, '/data/in'],
     ['../a.txt', false, '/home/agent'],
     [`${AGENT_CWD}/a.txt`, false, null],
-    ['./x/../a.txt', false, null],
+    ['./x/../a.txt', true, null],
+    ['./../a.txt', false, '/home/agent'],
+    ['/data/in/../a.txt', true, null],
     ['/etc/hostname', true, null],
     ['/usr/share/doc', true, null],
     ['..', true, null],
