@@ -17,6 +17,7 @@ import { createCredentialSource } from './credentials/create-credential-source.j
 import { createBrokerServer } from './server/http-server.js';
 import { handleAgentConnection } from './server/agent-connection.js';
 import { runCommand } from './flows/run-command.js';
+import { resolveMaskStyle } from './masking/mask-key.js';
 import { createCommandJudge } from './flows/command-judge.js';
 import { createEmbeddedApprovalStore } from './approval/embedded-approval-store.js';
 import { createRedisApprovalStore } from './approval/redis-approval-store.js';
@@ -47,7 +48,9 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   // The CLI never reads the data dir (keys, audit) or the policy, even where a bind would cover them.
   const isolation = cli.ok ? await selectIsolation({ mode: config.isolation, cliPath: cli.value.path, pathEnv: appEnv.env['PATH'] ?? '', hide: [config.dataDir, ...(config.policyFile === undefined ? [] : [config.policyFile])] }) : undefined;
   if (isolation !== undefined && !isolation.ok) problems.push(isolation.issue.message);
-  if (!cli.ok || !judge.ok || !isolation?.ok) return failAll('BROKER_START', 'the broker cannot start', problems);
+  const maskStyle = await resolveMaskStyle(config.masking, config.dataDir);
+  if (!maskStyle.ok) problems.push(maskStyle.issue.message);
+  if (!cli.ok || !judge.ok || !isolation?.ok || !maskStyle.ok) return failAll('BROKER_START', 'the broker cannot start', problems);
 
   const keys = await loadOrCreateTokenKeys(config.dataDir);
   const audit = await createAuditLog({ dir: auditDirOf(config.dataDir) });
@@ -92,6 +95,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
       if (webhook !== undefined) void webhook.notify(request);
     },
     log,
+    maskStyle: maskStyle.value,
   };
   const hello = { brokerVersion: appEnv.version, cli: { version: cli.value.version, major: cli.value.major, versionText: cli.value.versionText } };
   const server = createBrokerServer({

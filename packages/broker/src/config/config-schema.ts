@@ -56,6 +56,13 @@ export const brokerConfigInputSchema = z.strictObject({
       durationSeconds: z.number().int().min(900, 'must be at least 900 (STS minimum)').max(43_200, 'must be at most 43200 (STS maximum)').optional(),
     })
     .optional(),
+  // How masked values of parsed output are written (docs/masking.md); cross-key rule in masking-rules.ts.
+  masking: z
+    .strictObject({
+      style: z.enum(['length', 'hmac'], { error: "must be 'length' or 'hmac'" }).optional(),
+      hmacKeyFile: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export type BrokerConfigInput = z.infer<typeof brokerConfigInputSchema>;
@@ -88,6 +95,11 @@ export type BrokerConfig = Readonly<{
     | { mode: 'passthrough' }
     | { mode: 'assume-role'; roleArn: string; externalId: string | undefined; durationSeconds: number | undefined }
   >;
+  /**
+   * How a masked value is written: its length, or an HMAC under the key in `hmacKeyFile` (absolute; undefined =
+   * keys/mask-hmac.key in the data dir, created on first use). masking/mask-key.ts reads the key.
+   */
+  masking: Readonly<{ style: 'length' | 'hmac'; hmacKeyFile: string | undefined }>;
   /** Where each setting came from, for `doctor` and the start-up log. */
   sources: Readonly<Record<string, 'default' | 'file' | 'env' | 'flag'>>;
 }>;
@@ -99,6 +111,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   files: Object.freeze({ maxFileBytes: 5 * 1024 ** 3, maxTotalBytes: 20 * 1024 ** 3, maxFiles: 100_000 }),
   logLevel: 'info',
   isolation: 'auto',
+  masking: Object.freeze({ style: 'length' }),
 });
 
 /** Env variables the broker reads, and the config key each sets. */
@@ -120,4 +133,5 @@ export const CONFIG_ENV = Object.freeze({
   AWS_GUARD_ISOLATION: 'isolation',
   AWS_GUARD_CREDENTIALS_MODE: 'credentials.mode',
   AWS_GUARD_ROLE_ARN: 'credentials.roleArn',
+  AWS_GUARD_MASK_STYLE: 'masking.style',
 } as const);

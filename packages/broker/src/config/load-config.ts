@@ -6,6 +6,7 @@ import { fail, failAll, ok, type Result } from '@aws-guard/shared/result';
 import { parseDuration } from '@aws-guard/shared/duration';
 import { CONFIG_DEFAULTS, CONFIG_ENV, brokerConfigInputSchema, type BrokerConfig } from './config-schema.js';
 import { credentialsProblems, resolveCredentials } from './credentials-rules.js';
+import { maskingProblems, resolveMasking } from './masking-rules.js';
 
 export type ConfigSources = Readonly<{
   /** Flag values by config key (`listen`, `dataDir`, `exec.timeout`, …); undefined = not given. */
@@ -19,7 +20,7 @@ export type ConfigSources = Readonly<{
 type Layer = 'default' | 'file' | 'env' | 'flag';
 
 /** Blocks whose keys layer one by one (env `AWS_GUARD_EXEC_TIMEOUT` overrides only `exec.timeout`). */
-const NESTED = new Set(['exec', 'credentials', 'files']);
+const NESTED = new Set(['exec', 'credentials', 'files', 'masking']);
 
 const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -50,7 +51,7 @@ const readConfigFile = (path: string): Result<Record<string, unknown>, 'CONFIG_F
 
 export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, 'CONFIG_INVALID'> => {
   const problems: string[] = [];
-  const input: Record<string, unknown> = structuredClone({ ...CONFIG_DEFAULTS, exec: { ...CONFIG_DEFAULTS.exec }, files: { ...CONFIG_DEFAULTS.files } });
+  const input: Record<string, unknown> = structuredClone({ ...CONFIG_DEFAULTS, exec: { ...CONFIG_DEFAULTS.exec }, files: { ...CONFIG_DEFAULTS.files }, masking: { ...CONFIG_DEFAULTS.masking } });
   const origin: Record<string, Layer> = {};
   const apply = (layer: Layer, key: string, value: unknown) => {
     setPath(input, key, value);
@@ -78,6 +79,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
   if (!checked.success)
     for (const issue of checked.error.issues) problems.push(`${issue.path.map(String).join('.') || '(config)'}: ${issue.message}`);
   problems.push(...credentialsProblems(input['credentials']));
+  problems.push(...maskingProblems(input['masking']));
 
   // Durations are checked beside the schema so that every problem is reported in one go.
   const exec = input['exec'];
@@ -126,6 +128,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
       logLevel: cfg.logLevel ?? CONFIG_DEFAULTS.logLevel,
       isolation: cfg.isolation ?? CONFIG_DEFAULTS.isolation,
       credentials: resolveCredentials(cfg.credentials),
+      masking: resolveMasking(cfg.masking, sources.cwd),
       sources: Object.freeze(sourcesByKey),
     }),
   );

@@ -13,7 +13,9 @@ import type { Policy, RoleMapping } from '../policy/policy.js';
 import type { RoleTarget } from '../credentials/credential-source.js';
 import type { Identity } from '../auth/identity.js';
 import type { AnalyzeOutcome } from './run-command.js';
-import type { Decision } from './refusal.js';
+import type { Decision, DocumentMasking } from './refusal.js';
+import { selectMasking } from '../policy/select-masking.js';
+import { needsDocumentMasking, planMasking } from '../masking/plan-document-masking.js';
 
 export type CommandJudge = Readonly<{
   analyze: (argv: readonly string[], env: CommandRun['env']) => AnalyzeOutcome;
@@ -36,6 +38,15 @@ export const createCommandJudge = (opts: JudgeOptions): Result<CommandJudge, str
   let policy: Policy = first.value;
   const model = createModelStore(opts.modelDir);
   const cliMajor = opts.cliMajor === 2 ? 2 : 1;
+  const context = opts.defaultRegion === undefined ? {} : { defaultRegion: opts.defaultRegion };
+
+  /** Model operations only: custom commands (`ecr get-login-password`) print text, masked by the pattern detectors. */
+  const documentMasking = (cmd: AwsCommand, who: Parameters<typeof selectMasking>[2]): DocumentMasking | undefined => {
+    const op = cmd.custom || cmd.localOnly ? undefined : model.operation(cmd.service, cmd.operation);
+    if (op === undefined) return undefined;
+    const rules = selectMasking(policy, cmd, who, context);
+    return needsDocumentMasking(op, rules) ? Object.freeze({ plan: planMasking(model, op, rules), ruleIds: rules.ruleIds }) : undefined;
+  };
 
   return ok(
     Object.freeze({
@@ -48,9 +59,10 @@ export const createCommandJudge = (opts: JudgeOptions): Result<CommandJudge, str
       },
       decide: (cmd: AwsCommand, identity: Identity): Decision => {
         const who = { agent: identity.agent, human: identity.human, groups: identity.groups, role: identity.role, sessionId: identity.sessionId };
-        const decision = evaluatePolicy(policy, cmd, who, opts.defaultRegion === undefined ? {} : { defaultRegion: opts.defaultRegion });
+        const decision = evaluatePolicy(policy, cmd, who, context);
         // Chosen in the same synchronous call as the decision, so both come from the same policy even across a reload.
         const mapping = decision.decision === 'deny' ? undefined : selectRoleMapping(policy, who);
+        const masking = decision.decision === 'deny' ? undefined : documentMasking(cmd, who);
         return {
           effect: decision.decision,
           rule: decision.rule,
@@ -59,6 +71,7 @@ export const createCommandJudge = (opts: JudgeOptions): Result<CommandJudge, str
           ...(decision.approval === undefined ? {} : { approval: decision.approval }),
           ...(decision.timeoutMs === undefined ? {} : { timeoutMs: decision.timeoutMs }),
           ...(mapping === undefined ? {} : { role: roleTarget(mapping) }),
+          ...(masking === undefined ? {} : { masking }),
         };
       },
       policyHash: () => policy.hash,

@@ -12,9 +12,17 @@ import { runAwsCli, type ExecOutcome, type ExecRequest } from '../exec/run-aws-c
 import { sandboxIsolation, type SandboxView } from '../exec/isolation.js';
 import { maskStreams } from '../masking/mask-streams.js';
 import type { RunCommandDeps } from './run-command.js';
+import type { DocumentRun } from './document-output.js';
 
 /** `masked`: values masked in stdout and stderr, by kind (docs/masking.md). */
-export type Executed = { exec: ExecOutcome; digests: { stdoutSha256: string; stderrSha256: string }; cancel: string | undefined; masked: Record<string, number> };
+export type Executed = {
+  exec: ExecOutcome;
+  digests: { stdoutSha256: string; stderrSha256: string };
+  cancel: string | undefined;
+  masked: Record<string, number>;
+  /** Output paths a policy reveal showed the agent in clear (masked in the record), for a document output. */
+  revealed?: readonly string[];
+};
 
 export type ExecContext = Readonly<{
   deps: RunCommandDeps;
@@ -53,7 +61,12 @@ export const dryRunCli = async (ctx: ExecContext, argv: readonly string[]): Prom
   return { exitCode: outcome.reason === 'exited' ? outcome.exitCode : -1, stdout: Buffer.concat(chunks).toString('utf8') };
 };
 
-export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readonly string[], requestId: string): Promise<Executed> => {
+/** Sends a rendered document in window-sized slices, waiting for the agent as streamed output does. */
+const writeAll = async (write: (chunk: Buffer) => void | Promise<void>, bytes: Buffer): Promise<void> => {
+  for (let at = 0; at < bytes.length; at += 64 * 1024) await write(bytes.subarray(at, at + 64 * 1024));
+};
+
+export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readonly string[], requestId: string, doc: DocumentRun | null = null): Promise<Executed> => {
   const { channel, deps } = ctx;
   const hashes = { stdout: createHash('sha256'), stderr: createHash('sha256') };
   // Secrets are masked before anything else sees the output: the digests are of what the agent received.
@@ -61,7 +74,10 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
     hashes[stream].update(chunk);
     return channel.write(stream, chunk);
   });
-  const running = runAwsCli(request(ctx, argv, cmd.readsStdin), output.sink);
+  // A document is held whole (within exec.maxOutputBytes) until it can be parsed and masked: nothing streams.
+  const held: Buffer[] = [];
+  const sink = doc === null || doc.kind === 'refuse' ? output.sink : (stream: 'stdout' | 'stderr', chunk: Buffer) => (stream === 'stdout' ? void held.push(chunk) : output.sink(stream, chunk));
+  const running = runAwsCli(request(ctx, doc?.kind === 'render' || doc?.kind === 'withhold' ? doc.argv : argv, cmd.readsStdin), sink);
   let cancel: string | undefined;
   const onCancel = () => {
     cancel = String(channel.cancelled.reason ?? 'disconnect');
@@ -71,12 +87,34 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
   else channel.cancelled.addEventListener('abort', onCancel, { once: true });
   if (running.stdin !== null) channel.pipeStdinTo(running.stdin);
   channel.accept(requestId, running.stdin !== null);
-  deps.log.info({ requestId, agent: channel.identity.agent, service: cmd.service, operation: cmd.operation, pid: running.pid }, 'command started');
-  const exec = await running.done;
+  deps.log.info({ requestId, agent: channel.identity.agent, service: cmd.service, operation: cmd.operation, pid: running.pid, ...(doc === null ? {} : { output: doc.kind }) }, 'command started');
+  let exec = await running.done;
+  let document: { masked: Readonly<Record<string, number>>; revealed: readonly string[] } | undefined;
+  // Only a CLI that exited whole printed a whole document; anything cut short is withheld, never sent half-masked.
+  if (doc?.kind === 'render' && exec.reason === 'exited') {
+    const result = doc.finish(Buffer.concat(held));
+    document = { masked: result.masked, revealed: result.revealed };
+    if (result.revealed.length === 0) await writeAll((chunk) => output.sink('stdout', chunk), result.agent);
+    else {
+      // A revealed value reaches the agent as it is (no pattern pass); the digest is of the record's copy.
+      hashes.stdout.update(result.record);
+      await writeAll((chunk) => channel.write('stdout', chunk), result.agent);
+    }
+    if (result.stderr !== '') await output.sink('stderr', Buffer.from(result.stderr, 'utf8'));
+    if (result.exitCode !== undefined && exec.exitCode === 0) exec = { ...exec, exitCode: result.exitCode };
+  }
   // After a stop the agent may have stopped reading: the last held line must not hold the outcome hostage either.
   const flushed = output.end();
   await (exec.reason === 'exited' || exec.reason === 'killed' ? flushed : Promise.race([flushed, sleep(deps.exec.killGraceMs, undefined, { ref: false })]));
   channel.cancelled.removeEventListener('abort', onCancel);
   deps.log.info({ requestId, exitCode: exec.exitCode, reason: exec.reason, durationMs: exec.durationMs }, 'command finished');
-  return { exec, digests: { stdoutSha256: hashes.stdout.digest('hex'), stderrSha256: hashes.stderr.digest('hex') }, cancel, masked: output.counts() };
+  const masked = { ...output.counts() };
+  for (const [what, n] of Object.entries(document?.masked ?? {})) masked[what] = (masked[what] ?? 0) + n;
+  return {
+    exec,
+    digests: { stdoutSha256: hashes.stdout.digest('hex'), stderrSha256: hashes.stderr.digest('hex') },
+    cancel,
+    masked,
+    ...(document === undefined ? {} : { revealed: document.revealed }),
+  };
 };

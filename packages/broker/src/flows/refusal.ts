@@ -1,5 +1,6 @@
 // Turns a decision that is not `allow` into what the agent reads: a stable code, one clear reason, and
 // whether it is shown as an AWS AccessDenied error or as an aws-guard message (local-only commands).
+import type { MaskPlan } from '../masking/plan-document-masking.js';
 import type { AwsCommand } from '@aws-guard/shared/command/aws-command';
 import type { RoleTarget } from '../credentials/credential-source.js';
 
@@ -21,7 +22,14 @@ export type Decision = Readonly<{
    * broker's configured credentials mode. Only on allow and approve.
    */
   role?: RoleTarget;
+  /**
+   * How the command's output is masked as a document (docs/masking.md): the model's sensitive members and the
+   * policy's mask/reveal rules, from the same policy as the decision. Absent = the output streams, pattern-masked.
+   */
+  masking?: DocumentMasking;
 }>;
+
+export type DocumentMasking = Readonly<{ plan: MaskPlan; ruleIds: readonly string[] }>;
 
 export type Refusal = Readonly<{ code: string; reason: string; awsStyle: boolean }>;
 

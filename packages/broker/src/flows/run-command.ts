@@ -23,6 +23,8 @@ import type { AuditSink } from './audit-sink.js';
 import { holdForApproval } from './hold-for-approval.js';
 import { openLocalFiles } from './local-files.js';
 import { agentView } from '../files/agent-view.js';
+import { planDocumentRun, type DocumentRun } from './document-output.js';
+import type { MaskStyle } from '../masking/mask-style.js';
 import { dryRunCli, executeCli, type ExecContext } from './execute-cli.js';
 
 export type AnalyzeOutcome =
@@ -52,6 +54,8 @@ export type RunCommandDeps = Readonly<{
   /** In Redis mode every command needs the shared store (DESIGN §5: fail closed); undefined = no such gate. */
   sharedStoreHealth?: () => Promise<{ ok: true } | { ok: false; reason: string }>;
   log: Logger;
+  /** How document masks are written (masking.style): lengths, or keyed hashes. */
+  maskStyle: MaskStyle;
   newRequestId?: () => string;
 }>;
 
@@ -141,6 +145,12 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
       return refuse(`aws-guard: ${files.issue.message} (request ${requestId})\n`, guardExit, files.issue.code, { ...policyData, reason: files.issue.message });
     }
     const local = files.value;
+    // Output with secrets is masked as a document; a --query the CLI would refuse is refused here, before anything runs.
+    const doc: DocumentRun | null =
+      decision.masking === undefined
+        ? null
+        : planDocumentRun({ cmd, argv: local.argv, env: run.env, cliMajor: deps.cli.major, columns: run.terminal.columns, masking: decision.masking, style: deps.maskStyle, reparse });
+    if (doc?.kind === 'refuse') return refuse(doc.stderr, doc.exitCode, doc.code, { ...policyData, reason: doc.stderr.trim() });
 
     let approval: { approvalId: string; approvers: readonly string[] } | undefined;
     if (decision.effect === 'approve' && deps.approvals !== undefined) {
@@ -186,7 +196,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
         if (prepared.issue.code === 'FILE_CANCELLED') return cancelled('files');
         return refuse(`aws-guard: ${prepared.issue.message} (request ${requestId})\n`, guardExit, prepared.issue.code, { ...policyData, reason: prepared.issue.message, files: local.summary() });
       }
-      outcome = await executeCli(ctx, cmd, local.argv, requestId);
+      outcome = await executeCli(ctx, cmd, local.argv, requestId, doc);
       if (outcome.exec.reason === 'exited') {
         const back = await local.finish();
         if (!back.ok) returned = { ok: false, code: back.issue.code, message: back.issue.message };
@@ -201,7 +211,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
     // The CLI finished but the agent cancelled while its files came back: cancelled, at the files stage.
     const returnCancelled = !returned.ok && returned.code === 'FILE_CANCELLED';
     const type = outcome.exec.reason === 'cancelled' || returnCancelled ? 'command.cancelled' : 'command.executed';
-    await record(type, { ...(returnCancelled ? { stage: 'files', cancelledBy: String(channel.cancelled.reason ?? 'disconnect') } : {}), ...outcomeData(outcome.exec), ...outcome.digests, masked: { ...outcome.masked }, ...policyData, ...(approval === undefined ? {} : { approvalId: approval.approvalId, approvers: [...approval.approvers] }), ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }),
+    await record(type, { ...(returnCancelled ? { stage: 'files', cancelledBy: String(channel.cancelled.reason ?? 'disconnect') } : {}), ...outcomeData(outcome.exec), ...outcome.digests, masked: { ...outcome.masked }, ...(outcome.revealed === undefined ? {} : { revealed: [...outcome.revealed] }), ...(decision.masking === undefined || decision.masking.ruleIds.length === 0 ? {} : { maskRules: [...decision.masking.ruleIds] }), ...policyData, ...(approval === undefined ? {} : { approvalId: approval.approvalId, approvers: [...approval.approvers] }), ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }),
       files: { ...local.summary(), ...(returned.ok ? {} : { returnFailed: returned.code }) },
       // Non-secret only: role ARN, session name and access key id join this record to CloudTrail.
       credentials: { ...creds.value.audit } }, outcome.exec.reason === 'exited' ? undefined : outcome.exec.reason.toUpperCase().replace('-', '_'));

@@ -63,9 +63,9 @@ export const findLineSecrets = (text: string, to: number): Found[] => {
 };
 
 /** Matches inside [from, to), earliest first, the longest of those starting together, none overlapping. */
-export const resolveOverlaps = (found: readonly Found[], from: number, to: number): Found[] => {
+export const resolveOverlaps = <F extends Pick<Found, 'start' | 'end'>>(found: readonly F[], from: number, to: number): F[] => {
   const inside = found.filter((f) => f.start >= from && f.end <= to).sort((a, b) => a.start - b.start || b.end - a.end);
-  const kept: Found[] = [];
+  const kept: F[] = [];
   let until = from;
   for (const f of inside) {
     if (f.start < until) continue;

@@ -79,5 +79,8 @@ export const isValueChar = (code: number): boolean =>
   (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) ||
   code === 0x2f || code === 0x2b || code === 0x3d || code === 0x25 || code === 0x5f || code === 0x2e || code === 0x2d;
 
-/** The mask: says what was removed, and holds no quote or backslash so that JSON stays valid. */
-export const maskText = (kind: SecretKind, chars: number): string => `****(masked: ${kind}, ${chars} chars)`;
+/**
+ * The mask: says what was removed (a detector's kind, or the model member's name in mask-document.ts), and holds
+ * no quote or backslash so that JSON stays valid. mask-style.ts writes the keyed-hash variant in the same shape.
+ */
+export const maskText = (name: string, chars: number): string => `****(masked: ${name}, ${chars} chars)`;

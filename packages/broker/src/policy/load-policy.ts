@@ -7,9 +7,10 @@ import type { z } from 'zod';
 import { parseDuration } from '@aws-guard/shared/duration';
 import { fail, failAll, ok, type Result } from '@aws-guard/shared/result';
 import { checkPolicyRules, type PolicyProblem } from './check-policy-rules.js';
+import { checkMaskingRules } from './check-masking-rules.js';
 import { checkRoleMappings } from './check-role-mappings.js';
-import { BUILTIN_DEFAULTS, DEFAULT_APPROVAL, type Policy, type PolicyRule, type RoleMapping } from './policy.js';
-import { policySchema, type PolicyInput, type PolicyRuleInput } from './policy-schema.js';
+import { BUILTIN_DEFAULTS, DEFAULT_APPROVAL, type MaskingRule, type Policy, type PolicyRule, type RoleMapping } from './policy.js';
+import { policySchema, type MaskingRuleInput, type PolicyInput, type PolicyRuleInput } from './policy-schema.js';
 
 export type PolicyLoadCode = 'POLICY_INVALID' | 'POLICY_UNREADABLE';
 
@@ -38,9 +39,10 @@ const formatProblem = (problem: PolicyProblem, doc: Document, lines: LineCounter
     }
   }
   const [list, index] = problem.path;
-  if ((list === 'rules' || list === 'credentials') && typeof index === 'number') {
+  const kind = list === 'rules' ? 'rule' : list === 'credentials' ? 'mapping' : list === 'masking' ? 'masking' : undefined;
+  if (kind !== undefined && typeof index === 'number') {
     const id = doc.getIn([list, index, 'id']);
-    if (typeof id === 'string' && problem.path.length > 2) notes.push(`${list === 'rules' ? 'rule' : 'mapping'} "${id}"`);
+    if (typeof id === 'string' && problem.path.length > 2) notes.push(`${kind} "${id}"`);
   }
   return `${path}: ${problem.message}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 };
@@ -53,6 +55,10 @@ const deepFreeze = <T>(value: T): T => {
   return value;
 };
 
+/** A single glob becomes a list of one. */
+const normaliseParams = (params: PolicyRuleInput['params']): Pick<PolicyRule, 'params'> =>
+  params === undefined ? {} : { params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? [v] : v])) };
+
 const normaliseRule = (rule: PolicyRuleInput): PolicyRule => {
   const { params, approval, timeout, ...rest } = rule;
   // check-policy-rules has already refused a timeout that does not parse.
@@ -60,18 +66,22 @@ const normaliseRule = (rule: PolicyRuleInput): PolicyRule => {
   const normalised: PolicyRule = {
     ...rest,
     ...(timeoutMs?.ok ? { timeoutMs: timeoutMs.value } : {}),
-    ...(params === undefined
-      ? {}
-      : { params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? [v] : v])) }),
+    ...normaliseParams(params),
     ...(rule.effect === 'approve' ? { approval: { ...DEFAULT_APPROVAL, ...approval } } : {}),
   };
   return normalised;
 };
 
+const normaliseMasking = ({ params, ...rest }: MaskingRuleInput): MaskingRule => ({
+  ...rest,
+  ...normaliseParams(params),
+});
+
 const normalise = (input: PolicyInput, hash: string, source: string): Policy => ({
   version: 1,
   rules: input.rules.map(normaliseRule),
   credentials: (input.credentials ?? []).map((mapping): RoleMapping => ({ ...mapping })),
+  masking: (input.masking ?? []).map(normaliseMasking),
   defaults: { ...BUILTIN_DEFAULTS, ...Object.fromEntries(Object.entries(input.defaults ?? {}).filter(([, v]) => v !== undefined)) },
   hash,
   source,
@@ -87,7 +97,7 @@ export const parsePolicy = (text: string, source: string): Result<Policy, 'POLIC
   }
   const raw: unknown = doc.toJS();
   const checked = policySchema.safeParse(raw, { reportInput: true });
-  const found = [...(checked.success ? [] : checked.error.issues.flatMap(explainIssue)), ...checkPolicyRules(raw), ...checkRoleMappings(raw)];
+  const found = [...(checked.success ? [] : checked.error.issues.flatMap(explainIssue)), ...checkPolicyRules(raw), ...checkRoleMappings(raw), ...checkMaskingRules(raw)];
   if (found.length > 0 || !checked.success) {
     const problems = found.map((p) => formatProblem(p, doc, lines));
     return failAll('POLICY_INVALID', `${source}: invalid policy (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}`, problems);

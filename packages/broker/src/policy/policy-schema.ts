@@ -1,7 +1,7 @@
 // The policy file's shape, as one zod schema: load-policy validates with it and the JSON Schema for editors
 // (docs/policy.schema.json, scripts/generate-policy-schema.mjs) is generated from it. Cross-field rules live in
-// check-policy-rules.ts and check-role-mappings.ts because zod skips refinements once a field is wrong, and we
-// report every problem at once.
+// check-policy-rules.ts, check-role-mappings.ts and check-masking-rules.ts because zod skips refinements once a
+// field is wrong, and we report every problem at once.
 import { z } from 'zod';
 import { RISKS, type Risk } from '@aws-guard/shared/command/aws-command';
 import { EXTERNAL_ID, EXTERNAL_ID_MESSAGE, ROLE_ARN, ROLE_ARN_MESSAGE, STS_MAX_DURATION_SECONDS, STS_MIN_DURATION_SECONDS } from '@aws-guard/shared/iam-role';
@@ -34,24 +34,29 @@ export const approvalSchema = z
   })
   .describe('who must approve, for effect approve');
 
+/** What a rule or a masking entry selects: every selector given must match (match-policy-rule.ts). */
+const ruleSelectors = {
+  actions: z.array(actionGlob).min(1).optional().describe("IAM action globs ('iam:Detach*', 's3:*', '*'), case-insensitive"),
+  commands: globs('CLI command').optional().describe("CLI command globs as '<service> <operation>' ('s3 rb', 'eks get-token')"),
+  risks: z.array(z.enum(DECIDABLE_RISKS)).min(1).optional().describe('risk classes the rule applies to'),
+  agents: globs('agent name').optional(),
+  humans: globs('human').optional(),
+  groups: globs('group').optional().describe("group globs; any of the caller's groups may match"),
+  roles: globs('token role').optional(),
+  regions: globs('region').optional(),
+  accounts: globs('account id').optional(),
+  params: z
+    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be a parameter name such as Bucket or db-instance-identifier'), z.union([glob, z.array(glob).min(1)]))
+    .optional()
+    .describe('parameter value globs by CLI option name (bucket) or API member name (Bucket); every key must match'),
+};
+
 export const policyRuleSchema = z
   .strictObject({
     id: z.string().regex(ID, ID_MESSAGE).describe('stable id, recorded with every decision this rule makes'),
     effect: effectSchema.describe('deny beats approve beats allow'),
     message: z.string().min(1).max(500).optional().describe('shown to the agent and the approver'),
-    actions: z.array(actionGlob).min(1).optional().describe("IAM action globs ('iam:Detach*', 's3:*', '*'), case-insensitive"),
-    commands: globs('CLI command').optional().describe("CLI command globs as '<service> <operation>' ('s3 rb', 'eks get-token')"),
-    risks: z.array(z.enum(DECIDABLE_RISKS)).min(1).optional().describe('risk classes the rule applies to'),
-    agents: globs('agent name').optional(),
-    humans: globs('human').optional(),
-    groups: globs('group').optional().describe("group globs; any of the caller's groups may match"),
-    roles: globs('token role').optional(),
-    regions: globs('region').optional(),
-    accounts: globs('account id').optional(),
-    params: z
-      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be a parameter name such as Bucket or db-instance-identifier'), z.union([glob, z.array(glob).min(1)]))
-      .optional()
-      .describe('parameter value globs by CLI option name (bucket) or API member name (Bucket); every key must match'),
+    ...ruleSelectors,
     approval: approvalSchema.optional(),
     timeout: duration("'30m' or '2h'")
       .optional()
@@ -77,6 +82,32 @@ export const roleMappingSchema = z
   })
   .describe('callers this role is for: every selector given must match');
 
+/**
+ * An output path in the syntax of shared/aws-model/sensitive-paths.ts: member names joined by `.`, `[]` for every
+ * item of a list, `*` for every member or map value, `@` for the whole output. Must accept exactly what
+ * masking/output-paths.ts compiles.
+ */
+export const OUTPUT_PATH = /^(?:@|\*|[A-Za-z0-9_-]+)(?:\[\])*(?:\.(?:\*|[A-Za-z0-9_-]+)(?:\[\])*)*$/;
+const outputPaths = (what: string) =>
+  z
+    .array(z.string().regex(OUTPUT_PATH, "must be an output path such as 'SecretString', 'Parameters[].Value', 'Tags.*' or '@'"))
+    .min(1)
+    .describe(what);
+
+export const maskingRuleSchema = z
+  .strictObject({
+    id: z.string().regex(ID, ID_MESSAGE).describe('stable id, recorded with every command it masks or reveals for'),
+    ...ruleSelectors,
+    mask: outputPaths('output paths masked in what the agent, the recording, the audit and the logs get; beats reveal').optional(),
+    patterns: z
+      .array(z.string().min(1).max(1000))
+      .min(1)
+      .optional()
+      .describe('regular expressions (JavaScript syntax) masked inside every string of the output, named by this id'),
+    reveal: outputPaths('output paths of sensitive members shown to the agent in clear; still masked in the recording, the audit and the logs, and audited').optional(),
+  })
+  .describe('masks (mask, patterns) or reveals (reveal) output values for the commands and callers it selects');
+
 export const policySchema = z
   .strictObject({
     version: z.literal(1).describe('policy format version'),
@@ -95,11 +126,16 @@ export const policySchema = z
       .array(roleMappingSchema)
       .optional()
       .describe("which role a caller's commands run as, first match wins; no match = the broker's configured credentials mode"),
+    masking: z
+      .array(maskingRuleSchema)
+      .optional()
+      .describe('output masking beyond the AWS model: more paths or patterns to mask, sensitive values to reveal to some callers'),
   })
-  .meta({ title: 'aws-guard policy', description: 'Which aws commands agents may run, need approval for, or may not run, and as which role. See docs/policy.md.' });
+  .meta({ title: 'aws-guard policy', description: 'Which aws commands agents may run, need approval for, or may not run, as which role, and what of their output is masked. See docs/policy.md.' });
 
 export type PolicyInput = z.infer<typeof policySchema>;
 export type PolicyRuleInput = z.infer<typeof policyRuleSchema>;
+export type MaskingRuleInput = z.infer<typeof maskingRuleSchema>;
 
 /** The JSON Schema for editors, from the same source as validation. */
 export const policyJsonSchema = (): Record<string, unknown> => z.toJSONSchema(policySchema, { target: 'draft-2020-12' });

@@ -42,11 +42,36 @@ export type RoleMapping = Readonly<{
   durationSeconds?: number;
 }>;
 
+/**
+ * One entry of the policy's `masking` list (select-masking.ts). Selectors as in rules; either `mask`/`patterns`
+ * (masked for everyone, beats a reveal) or `reveal` (shown to the agent, still masked in the record).
+ */
+export type MaskingRule = Readonly<{
+  id: string;
+  actions?: readonly string[];
+  commands?: readonly string[];
+  risks?: readonly DecidableRisk[];
+  agents?: readonly string[];
+  humans?: readonly string[];
+  groups?: readonly string[];
+  roles?: readonly string[];
+  regions?: readonly string[];
+  accounts?: readonly string[];
+  params?: Readonly<Record<string, readonly string[]>>;
+  /** Output paths (sensitive-paths.ts syntax). */
+  mask?: readonly string[];
+  /** Regular expression sources, compiled by the masker (a frozen RegExp could not keep its lastIndex). */
+  patterns?: readonly string[];
+  reveal?: readonly string[];
+}>;
+
 export type Policy = Readonly<{
   version: 1;
   rules: readonly PolicyRule[];
   /** Role mappings in file order, first match wins (select-role-mapping.ts); empty = the broker's own mode for all. */
   credentials: readonly RoleMapping[];
+  /** Masking entries in file order; empty = the model, the built-in table and the detectors only. */
+  masking: readonly MaskingRule[];
   /** The effect when no rule matches, for every decidable risk class (file values over BUILTIN_DEFAULTS). */
   defaults: Readonly<Record<DecidableRisk, Effect>>;
   /** sha256 (hex) of the policy file's bytes: recorded with every decision. */

@@ -28,3 +28,11 @@ t.test('role mappings are strict too, and need an id and a role', async (t) => {
   t.same(mapping.required.sort(), ['id', 'roleArn']);
   t.same(Object.keys(mapping.properties).sort(), ['agents', 'durationSeconds', 'externalId', 'groups', 'humans', 'id', 'roleArn']);
 });
+
+t.test('masking entries are strict too, need an id, and take the rule selectors', async (t) => {
+  const schema = policyJsonSchema() as { properties: { masking: { items: { additionalProperties: boolean; required: string[]; properties: Record<string, unknown> } } } };
+  const entry = schema.properties.masking.items;
+  t.equal(entry.additionalProperties, false);
+  t.same(entry.required, ['id']);
+  t.same(Object.keys(entry.properties).sort(), ['accounts', 'actions', 'agents', 'commands', 'groups', 'humans', 'id', 'mask', 'params', 'patterns', 'regions', 'reveal', 'risks', 'roles']);
+});

@@ -13,6 +13,7 @@ type BrokerFlags = Readonly<{
   approvalWebhook?: string;
   execTimeout?: string;
   maxConcurrent?: string;
+  maskStyle?: string;
   maxFileBytes?: string;
   maxTotalFileBytes?: string;
   logLevel?: string;
@@ -41,6 +42,7 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
     .option('--credentials-mode <mode>', "passthrough|assume-role: the broker's own credentials, or a role assumed per agent session (env AWS_GUARD_CREDENTIALS_MODE; default passthrough)")
     .option('--role-arn <arn>', 'the role assume-role mode assumes (env AWS_GUARD_ROLE_ARN)')
     .option('--isolation <mode>', 'auto|bwrap|none: run the CLI under bubblewrap (env AWS_GUARD_ISOLATION; default auto = bwrap when it works here)')
+    .option('--mask-style <style>', 'length|hmac: how masked secrets read, with their length or a keyed hash that tells equal values apart (env AWS_GUARD_MASK_STYLE; default length)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env AWS_GUARD_LOG_LEVEL; default info)')
     .action(async (flags: BrokerFlags) => {
       // Loaded only here, so the shim and other commands never pay for the broker's code.
@@ -64,6 +66,7 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
             isolation: flags.isolation,
             'credentials.mode': flags.credentialsMode,
             'credentials.roleArn': flags.roleArn,
+            'masking.style': flags.maskStyle,
           },
           configFile: flags.config,
           env: ctx.env,

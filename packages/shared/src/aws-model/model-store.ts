@@ -14,7 +14,7 @@ import type {
   RawNode,
 } from './model-types.js';
 import { readArg, readNode } from './read-node.js';
-import { expandSensitivePaths } from './sensitive-paths.js';
+import { expandSensitivePaths, type SensitiveGraph } from './sensitive-paths.js';
 
 /** The model format this code reads; scripts/generate-aws-model.mjs writes the same number. */
 export const MODEL_FORMAT = 1;
@@ -40,6 +40,12 @@ export type ModelStore = Readonly<{
   operation: (service: string, operation: string) => OperationNode | undefined;
   /** JSON paths of the output values botocore marks `"sensitive": true` (see sensitive-paths.ts). */
   sensitivePaths: (node: OperationNode) => readonly string[];
+  /**
+   * The raw sensitive-shape graph of the command file the operation belongs to, rooted at
+   * `node.sensitiveOutput`. Walk it together with a value (broker masking/mask-document.ts): some graphs are
+   * recursive or expand to more paths than sensitivePaths returns.
+   */
+  sensitiveGraph: (node: OperationNode) => SensitiveGraph;
 }>;
 
 /** packages/shared/model, next to this source tree (tests and development; a bundle passes its own dir). */
@@ -52,6 +58,8 @@ const readJson = <T>(file: string): T => {
     throw new ModelLoadError(`cannot load the AWS model file ${file}: ${(e as Error).message}`);
   }
 };
+
+const EMPTY_GRAPH: SensitiveGraph = Object.freeze({});
 
 const childOf = (raw: RawNode, name: string): RawNode | undefined =>
   raw.k === 'op' || raw.s === undefined || !Object.hasOwn(raw.s, name) ? undefined : raw.s[name];
@@ -121,6 +129,10 @@ export const createModelStore = (dir: string): ModelStore => {
       const root = op.sensitiveOutput;
       const file = op.path[0] === undefined ? undefined : commandFile(op.path[0]);
       return root === null || file === undefined ? [] : expandSensitivePaths(file.sg ?? {}, root);
+    },
+    sensitiveGraph: (op: OperationNode) => {
+      const file = op.path[0] === undefined ? undefined : commandFile(op.path[0]);
+      return file?.sg ?? EMPTY_GRAPH;
     },
   });
 };

@@ -1,0 +1,124 @@
+// Output that holds secrets, as a document (docs/masking.md): the CLI prints JSON with no query; the broker parses
+// it, masks it (masking/mask-document.ts), applies the agent's --query and renders the agent's format as the CLI
+// would (output/). What the agent gets and what the record keeps differ only where a policy reveals a value.
+import type { AwsCommand } from '@aws-guard/shared/command/aws-command';
+import type { CommandRun } from '@aws-guard/shared/protocol/messages';
+import { maskDocument } from '../masking/mask-document.js';
+import type { MaskStyle } from '../masking/mask-style.js';
+import { parseCliJson, CliJsonError } from '../output/parse-cli-json.js';
+import { applyQuery, compileQuery, type CompiledQuery } from '../output/apply-query.js';
+import { outputFormats, queryFailureStderr, renderOutput, type OutputFormat, type RenderOptions } from '../output/render-output.js';
+import type { CliValue } from '../output/cli-value.js';
+import type { DocumentMasking } from './refusal.js';
+
+/** What the CLI's stdout becomes: the agent's bytes and the record's (equal unless a reveal applied). */
+export type DocumentResult = Readonly<{
+  agent: Buffer;
+  record: Buffer;
+  /** Extra stderr the CLI itself would have printed (a --query or formatter failure after the call). */
+  stderr: string;
+  /** The CLI's exit code when rendering fails the way the CLI fails; else undefined (keep the CLI's). */
+  exitCode: number | undefined;
+  masked: Readonly<Record<string, number>>;
+  revealed: readonly string[];
+}>;
+
+export type DocumentRun =
+  /** Run `argv` (JSON, no query) and turn its stdout into the agent's format with `finish`. */
+  | Readonly<{ kind: 'render'; argv: readonly string[]; format: OutputFormat; finish: (stdout: Buffer) => DocumentResult }>
+  /** The format is one the CLI refuses: it runs as asked, to fail its own way, and its stdout is withheld. */
+  | Readonly<{ kind: 'withhold'; argv: readonly string[]; format: string }>
+  /** Refused before running, as the CLI refuses (a bad --query): nothing is called. */
+  | Readonly<{ kind: 'refuse'; stderr: string; exitCode: number; code: string }>;
+
+export type DocumentInput = Readonly<{
+  cmd: AwsCommand;
+  /** The argv the CLI would run (after local-file rewrites). */
+  argv: readonly string[];
+  env: CommandRun['env'];
+  cliMajor: number;
+  columns: number | undefined;
+  masking: DocumentMasking;
+  style: MaskStyle;
+  reparse: (argv: readonly string[]) => AwsCommand | null;
+}>;
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** argparse keeps the last value of a repeated option: appending overrides the agent's format and query. */
+const FORCED = ['--output', 'json', '--query', '@'] as const;
+
+/** Proven like a file rewrite: the same command and parameters, only the output format and query changed. */
+const forcedArgv = (input: DocumentInput): readonly string[] | null => {
+  const argv = [...input.argv, ...FORCED];
+  const base = input.reparse(input.argv);
+  const again = input.reparse(argv);
+  if (base === null || again === null) return null;
+  const { output: _o, query: _q, ...globals } = base.globals;
+  const { output, query, ...againGlobals } = again.globals;
+  const proven =
+    again.service === base.service &&
+    again.operation === base.operation &&
+    same(again.params, base.params) &&
+    same(again.localFiles, base.localFiles) &&
+    same(globals, againGlobals) &&
+    output === 'json' &&
+    query === '@';
+  return proven ? argv : null;
+};
+
+/** The table's title is the API operation's name, as the CLI's own formatter is given it. */
+const renderOptions = (input: DocumentInput, color: boolean): RenderOptions => ({
+  operation: input.cmd.apiOperation ?? input.cmd.operation,
+  ...(input.columns === undefined ? {} : { columns: input.columns }),
+  color,
+});
+
+export const planDocumentRun = (input: DocumentInput): DocumentRun => {
+  const globals = input.cmd.globals;
+  const asked = typeof globals['output'] === 'string' ? globals['output'] : (input.env.AWS_DEFAULT_OUTPUT ?? 'json');
+  const format = outputFormats(input.cliMajor).find((f) => f === asked);
+  if (format === undefined) return { kind: 'withhold', argv: input.argv, format: asked };
+  let query: CompiledQuery | undefined;
+  if (typeof globals['query'] === 'string') {
+    const compiled = compileQuery(globals['query']);
+    if (!compiled.ok) return { kind: 'refuse', stderr: compiled.issue.stderr, exitCode: compiled.issue.exitCode, code: compiled.issue.code };
+    query = compiled.value;
+  }
+  const argv = forcedArgv(input);
+  if (argv === null)
+    return { kind: 'refuse', stderr: 'aws-guard: this command prints secrets and cannot be run with its output masked; write its --output and --query plainly\n', exitCode: 255, code: 'OUTPUT_MASK_FAILED' };
+  const options = renderOptions(input, globals['color'] === 'on');
+
+  const finish = (stdout: Buffer): DocumentResult => {
+    let parsed: CliValue;
+    try {
+      parsed = parseCliJson(stdout.toString('utf8'));
+    } catch (e) {
+      if (!(e instanceof CliJsonError)) throw e;
+      // Fail closed: output that cannot be read as the document it should be is not passed on.
+      const why = `aws-guard: the CLI's output could not be read for masking and was withheld (${e.message})\n`;
+      return { agent: Buffer.alloc(0), record: Buffer.alloc(0), stderr: why, exitCode: 255, masked: {}, revealed: [] };
+    }
+    const masked = maskDocument(parsed, input.masking.plan, input.style);
+    const out = (value: unknown) => {
+      const selected = applyQuery(value as CliValue, query);
+      if (!selected.ok) return { text: '', stderr: queryFailureStderr(selected.issue.message, format, options), exitCode: selected.issue.exitCode as number | undefined };
+      const rendered = renderOutput(selected.value, format, options);
+      return rendered.ok
+        ? { text: rendered.value, stderr: '', exitCode: undefined }
+        : { text: rendered.issue.stdout, stderr: rendered.issue.stderr, exitCode: rendered.issue.exitCode as number | undefined };
+    };
+    const agent = out(masked.value);
+    const record = masked.recordValue === masked.value ? agent : out(masked.recordValue);
+    return {
+      agent: Buffer.from(agent.text, 'utf8'),
+      record: Buffer.from(record.text, 'utf8'),
+      stderr: agent.stderr,
+      exitCode: agent.exitCode,
+      masked: masked.masked,
+      revealed: masked.revealed,
+    };
+  };
+  return { kind: 'render', argv, format, finish };
+};
