@@ -45,7 +45,7 @@ export const createCommandJudge = (opts: JudgeOptions): Result<CommandJudge, str
     const op = cmd.custom || cmd.localOnly ? undefined : model.operation(cmd.service, cmd.operation);
     if (op === undefined) return undefined;
     const rules = selectMasking(policy, cmd, who, context);
-    return needsDocumentMasking(op, rules) ? Object.freeze({ plan: planMasking(model, op, rules), ruleIds: rules.ruleIds }) : undefined;
+    return needsDocumentMasking(op, rules) ? Object.freeze({ plan: planMasking(model, op, rules), ruleIds: rules.ruleIds, paginated: op.paginated }) : undefined;
   };
 
   return ok(

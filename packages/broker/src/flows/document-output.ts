@@ -43,14 +43,21 @@ export type DocumentInput = Readonly<{
   reparse: (argv: readonly string[]) => AwsCommand | null;
 }>;
 
+type Printed = Readonly<{ text: string; stderr: string; exitCode: number | undefined }>;
+
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-/** argparse keeps the last value of a repeated option: appending overrides the agent's format and query. */
-const FORCED = ['--output', 'json', '--query', '@'] as const;
+/**
+ * argparse keeps the last value of a repeated option: appending overrides the agent's format and query. Text
+ * output of a paginated operation is printed by the CLI page by page, each page through the --query (and its
+ * resume token last, as one more page): `to_string(@)` makes it print each page as one line of JSON instead.
+ */
+const forcedOptions = (pages: boolean): readonly [string, string] => (pages ? ['text', 'to_string(@)'] : ['json', '@']);
 
 /** Proven like a file rewrite: the same command and parameters, only the output format and query changed. */
-const forcedArgv = (input: DocumentInput): readonly string[] | null => {
-  const argv = [...input.argv, ...FORCED];
+const forcedArgv = (input: DocumentInput, pages: boolean): readonly string[] | null => {
+  const [format, expression] = forcedOptions(pages);
+  const argv = [...input.argv, '--output', format, '--query', expression];
   const base = input.reparse(input.argv);
   const again = input.reparse(argv);
   if (base === null || again === null) return null;
@@ -62,8 +69,8 @@ const forcedArgv = (input: DocumentInput): readonly string[] | null => {
     same(again.params, base.params) &&
     same(again.localFiles, base.localFiles) &&
     same(globals, againGlobals) &&
-    output === 'json' &&
-    query === '@';
+    output === format &&
+    query === expression;
   return proven ? argv : null;
 };
 
@@ -85,40 +92,47 @@ export const planDocumentRun = (input: DocumentInput): DocumentRun => {
     if (!compiled.ok) return { kind: 'refuse', stderr: compiled.issue.stderr, exitCode: compiled.issue.exitCode, code: compiled.issue.code };
     query = compiled.value;
   }
-  const argv = forcedArgv(input);
+  const pages = format === 'text' && input.masking.paginated && globals['no-paginate'] === undefined;
+  const argv = forcedArgv(input, pages);
   if (argv === null)
     return { kind: 'refuse', stderr: 'aws-guard: this command prints secrets and cannot be run with its output masked; write its --output and --query plainly\n', exitCode: 255, code: 'OUTPUT_MASK_FAILED' };
   const options = renderOptions(input, globals['color'] === 'on');
 
+  /** One document (or page) through the agent's --query and format; a failure stops output as it stops the CLI. */
+  const one = (value: CliValue): Printed => {
+    const selected = applyQuery(value, query);
+    if (!selected.ok) return { text: '', stderr: queryFailureStderr(selected.issue.message, format, options), exitCode: selected.issue.exitCode };
+    const rendered = renderOutput(selected.value, format, options);
+    return rendered.ok ? { text: rendered.value, stderr: '', exitCode: undefined } : { text: rendered.issue.stdout, stderr: rendered.issue.stderr, exitCode: rendered.issue.exitCode };
+  };
+  const all = (docs: readonly unknown[]): Printed => {
+    let text = '';
+    for (const doc of docs) {
+      const printed = one(doc as CliValue);
+      text += printed.text;
+      if (printed.exitCode !== undefined) return { ...printed, text };
+    }
+    return { text, stderr: '', exitCode: undefined };
+  };
+
   const finish = (stdout: Buffer): DocumentResult => {
-    let parsed: CliValue;
+    const text = stdout.toString('utf8');
+    let docs: CliValue[];
     try {
-      parsed = parseCliJson(stdout.toString('utf8'));
+      docs = pages ? text.split('\n').filter((line) => line !== '').map(parseCliJson) : [parseCliJson(text)];
     } catch (e) {
       if (!(e instanceof CliJsonError)) throw e;
       // Fail closed: output that cannot be read as the document it should be is not passed on.
       const why = `aws-guard: the CLI's output could not be read for masking and was withheld (${e.message})\n`;
       return { agent: Buffer.alloc(0), record: Buffer.alloc(0), stderr: why, exitCode: 255, masked: {}, revealed: [] };
     }
-    const masked = maskDocument(parsed, input.masking.plan, input.style);
-    const out = (value: unknown) => {
-      const selected = applyQuery(value as CliValue, query);
-      if (!selected.ok) return { text: '', stderr: queryFailureStderr(selected.issue.message, format, options), exitCode: selected.issue.exitCode as number | undefined };
-      const rendered = renderOutput(selected.value, format, options);
-      return rendered.ok
-        ? { text: rendered.value, stderr: '', exitCode: undefined }
-        : { text: rendered.issue.stdout, stderr: rendered.issue.stderr, exitCode: rendered.issue.exitCode as number | undefined };
-    };
-    const agent = out(masked.value);
-    const record = masked.recordValue === masked.value ? agent : out(masked.recordValue);
-    return {
-      agent: Buffer.from(agent.text, 'utf8'),
-      record: Buffer.from(record.text, 'utf8'),
-      stderr: agent.stderr,
-      exitCode: agent.exitCode,
-      masked: masked.masked,
-      revealed: masked.revealed,
-    };
+    const maskedDocs = docs.map((doc) => maskDocument(doc, input.masking.plan, input.style));
+    const agent = all(maskedDocs.map((m) => m.value));
+    const revealed = [...new Set(maskedDocs.flatMap((m) => m.revealed))];
+    const record = revealed.length === 0 ? agent : all(maskedDocs.map((m) => m.recordValue));
+    const masked: Record<string, number> = {};
+    for (const m of maskedDocs) for (const [what, n] of Object.entries(m.masked)) masked[what] = (masked[what] ?? 0) + n;
+    return { agent: Buffer.from(agent.text, 'utf8'), record: Buffer.from(record.text, 'utf8'), stderr: agent.stderr, exitCode: agent.exitCode, masked, revealed };
   };
   return { kind: 'render', argv, format, finish };
 };

@@ -91,7 +91,9 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
   let exec = await running.done;
   let document: { masked: Readonly<Record<string, number>>; revealed: readonly string[] } | undefined;
   // Only a CLI that exited whole printed a whole document; anything cut short is withheld, never sent half-masked.
-  if (doc?.kind === 'render' && exec.reason === 'exited') {
+  // A CLI that failed before printing (an API error, its own argument check) printed no document: nothing to render.
+  const printed = held.some((chunk) => chunk.length > 0);
+  if (doc?.kind === 'render' && exec.reason === 'exited' && (printed || exec.exitCode === 0)) {
     const result = doc.finish(Buffer.concat(held));
     document = { masked: result.masked, revealed: result.revealed };
     if (result.revealed.length === 0) await writeAll((chunk) => output.sink('stdout', chunk), result.agent);

@@ -29,7 +29,12 @@ export type Decision = Readonly<{
   masking?: DocumentMasking;
 }>;
 
-export type DocumentMasking = Readonly<{ plan: MaskPlan; ruleIds: readonly string[] }>;
+export type DocumentMasking = Readonly<{
+  plan: MaskPlan;
+  ruleIds: readonly string[];
+  /** The operation has a paginator: text output then ends with the resume token, as the CLI prints it per page. */
+  paginated: boolean;
+}>;
 
 export type Refusal = Readonly<{ code: string; reason: string; awsStyle: boolean }>;
 
