@@ -1,22 +1,17 @@
 // File transfer through the gateway against the real CLI directly, same emulator, same file, one run: MB/s both
 // ways, the ratio, and peak RSS of the shim, the broker (growth above its RSS before) and the direct CLI.
 // Usage: SIZE_MB=1024 node scripts/bench-transfer.mjs (default 1024 MiB; moto keeps objects in memory).
-import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { startBenchEnv } from './bench-env.mjs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bundle = join(root, 'bin', 'aws-guard');
 const SIZE_MB = Number(process.env.SIZE_MB ?? 1024);
 const SIZE = SIZE_MB * 1024 * 1024;
 
-const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
-const waitFor = async (check, what) => { for (let i = 0; i < 200; i++) { if (await check().catch(() => false)) return; await new Promise((r) => setTimeout(r, 100)); } throw new Error(`${what} did not start`); };
 const vm = (pid, field) => { try { const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8')); return m ? Number(m[1]) * 1024 : 0; } catch { return 0; } };
 const resetPeak = (pid) => { try { writeFileSync(`/proc/${pid}/clear_refs`, '5'); return true; } catch { return false; } };
 const watch = (pid) => { let peak = 0; const sample = () => (peak = Math.max(peak, vm(pid, 'VmHWM'), vm(pid, 'VmRSS'))); sample(); const timer = setInterval(sample, 50); return () => { sample(); clearInterval(timer); return peak; }; };
@@ -41,34 +36,14 @@ const source = join(work, 'big.bin');
 }
 const digest = await sha256(source);
 
-const motoPort = await freePort();
-const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(motoPort)], { stdio: 'ignore' });
-const motoUrl = `http://127.0.0.1:${motoPort}`;
-await waitFor(async () => (await fetch(`${motoUrl}/moto-api/`)).ok, 'moto_server');
-
-const dataDir = mkdtempSync(join(tmpdir(), 'bench-data-'));
-const policy = join(dataDir, 'policy.yaml');
-writeFileSync(policy, 'version: 1\nrules:\n  - id: allow-all\n    effect: allow\n    actions: ["*"]\n');
-const brokerPort = await freePort();
-const broker = spawn(bundle, ['broker', '--listen', `127.0.0.1:${brokerPort}`, '--data-dir', dataDir, '--aws-endpoint-url', motoUrl, '--region', 'us-east-1', '--log-level', 'warn', '--policy', policy], {
-  env: { PATH: process.env.PATH, HOME: dataDir, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-await waitFor(async () => (await fetch(`http://127.0.0.1:${brokerPort}/healthz`)).ok, 'broker');
-const token = spawnSync(bundle, ['token', 'issue', '--data-dir', dataDir, '--agent', 'bench', '--for', 'bench'], { encoding: 'utf8' }).stdout.trim();
-
-const cliPath = spawnSync('python3', ['-c', 'import shutil,sys; print(sys.prefix)'], { encoding: 'utf8' }).stdout.trim() + '/bin/aws';
-const shimDir = mkdtempSync(join(tmpdir(), 'bench-shim-'));
-symlinkSync(bundle, join(shimDir, 'aws'));
-const directEnv = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: dataDir, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1' };
-const shimEnv = { PATH: `${shimDir}:/usr/bin:/bin`, HOME: dataDir, AWS_GUARD_URL: `ws://127.0.0.1:${brokerPort}`, AWS_GUARD_TOKEN: token };
+const { motoUrl, dataDir, broker, cliPath, shim: shimPath, directEnv, shimEnv, stop } = await startBenchEnv();
 const direct = (args) => run(cliPath, ['--endpoint-url', motoUrl, ...args], directEnv, work);
 const shim = async (args) => {
   const before = vm(broker.pid, 'VmRSS');
   const reset = resetPeak(broker.pid);
   const hwm = vm(broker.pid, 'VmHWM');
   const stopBroker = watch(broker.pid);
-  const r = await run(join(shimDir, 'aws'), args, shimEnv, work);
+  const r = await run(shimPath, args, shimEnv, work);
   const growth = Math.max(0, stopBroker() - (reset ? before : Math.max(before, hwm)));
   // The audit's durationMs is the CLI's own run: the rest is the gateway (staging the file, returning it).
   const audit = readFileSync(join(dataDir, 'audit', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -98,7 +73,6 @@ try {
     console.log(`${''.padEnd(9)} peak RSS: shim ${MB(s.peak)}, broker +${MB(s.brokerGrowth)} (from ${MB(s.brokerBefore)}), direct CLI ${MB(d.peak)}`);
   }
 } finally {
-  broker.kill('SIGTERM');
-  moto.kill('SIGTERM');
+  stop();
   rmSync(work, { recursive: true, force: true });
 }

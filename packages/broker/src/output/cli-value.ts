@@ -9,8 +9,12 @@ export type CliValue = CliScalar | CliValue[] | CliObject;
 /** Python dicts keep insertion order; JS objects list integer-like keys (`"7"`) first, so such objects carry it. */
 const KEY_ORDER = Symbol('python-key-order');
 
-export const isCliObject = (v: CliValue | undefined): v is CliObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !isPyNumber(v);
+/** A JSON object: a plain object (boxed numbers and the interpreter's `&expr` values have prototypes of their own). */
+export const isCliObject = (v: CliValue | undefined): v is CliObject => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+};
 
 export const isCliNumber = (v: CliValue | undefined): v is number | PyNumber => typeof v === 'number' || isPyNumber(v);
 

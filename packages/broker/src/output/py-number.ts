@@ -13,7 +13,7 @@ const PY_NUMBER_PROTO = Object.freeze({
 
 /**
  * JSON.stringify with each boxed number written as the string `"\u0000<Python's text>\u0001"`, for the caller to
- * unquote: the fast path of render-json.ts, taken only when no string starts with U+0000 or ends with U+0001.
+ * unquote: the fast path of render-json.ts, taken only when no string holds U+0000 or ends with U+0001.
  */
 export const stringifyMarked = (value: unknown, indent: number): string => {
   marking = true;

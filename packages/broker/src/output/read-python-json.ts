@@ -4,6 +4,7 @@ import { keepKeyOrder, isIndexKey, setOwn, type CliObject, type CliValue } from 
 import { pyNumber } from './py-number.js';
 
 export class CliJsonError extends Error {
+  override readonly name = 'CliJsonError';
   readonly code = 'OUTPUT_NOT_JSON';
   /** Python's wording where the query lexer repeats it (`Invalid \escape`); a short reason otherwise. */
   readonly reason: string;

@@ -62,8 +62,8 @@ type Fast = 'plain' | 'boxed' | 'no';
 /** A scalar JSON.stringify writes as json.dumps does, 'boxed', or 'no' (a float below 1e-4, NaN, ±inf, a mark). */
 const scalarFast = (v: CliValue): Fast => {
   if (typeof v === 'number') return Number.isSafeInteger(v) || (Number.isFinite(v) && !Number.isInteger(v) && Math.abs(v) >= 1e-4) ? 'plain' : 'no';
-  // The boxes' marks: U+0000 first, U+0001 last.
-  if (typeof v === 'string') return v.charCodeAt(0) === 0 || v.charCodeAt(v.length - 1) === 1 ? 'no' : 'plain';
+  // The boxes' marks (`"\u0000…\u0001"`) must be the only such text in the output: no NUL, no U+0001 at the end.
+  if (typeof v === 'string') return v.includes('\u0000') || v.charCodeAt(v.length - 1) === 1 ? 'no' : 'plain';
   return isPyNumber(v) ? 'boxed' : 'plain';
 };
 

@@ -1,7 +1,6 @@
 // `--output text`: awscli/text.py ported line for line, including where it crashes (a list mixing objects with
 // other values), in which case the CLI has already printed the lines before and exits 255.
-import { isCliObject, keysOf, type CliObject, type CliValue } from './cli-value.js';
-import { pyTypeName } from './cli-value.js';
+import { isCliObject, keysOf, pyTypeName, type CliObject, type CliValue } from './cli-value.js';
 import { pyStr, sortPyStrings } from './py-text.js';
 import { cliCrash, type Rendered } from './rendered.js';
 

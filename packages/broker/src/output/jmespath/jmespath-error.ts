@@ -6,6 +6,7 @@ import { pyStr } from '../py-text.js';
 export type JmesPathErrorKind = 'parse' | 'runtime';
 
 export class JmesPathError extends Error {
+  override readonly name = 'JmesPathError';
   /** `parse`: the CLI refuses the --query before any call; `runtime`: it fails after the call, printing no output. */
   readonly kind: JmesPathErrorKind;
   constructor(kind: JmesPathErrorKind, message: string) {

@@ -29,7 +29,6 @@ export const tokenize = (expression: string): Token[] => {
     else current = chars[++position];
     return current;
   };
-  const rest = (start: number): string => chars.slice(start).join('');
   const consumeUntil = (delimiter: string): string => {
     const start = position;
     let buff = '';

@@ -1,9 +1,9 @@
 // Python jmespath's Pratt parser, ported rule for rule so that the CLI's --query is read the same way (the
 // same trees, including its quirks such as `a[0][1:]` not projecting) and refused with the same messages.
+import { pyStr } from '../py-text.js';
 import { IDENTITY, type Comparator, type KeyValue, type Node } from './ast.js';
 import { incompleteError, parseError, reprNames } from './jmespath-error.js';
 import { tokenize, type Token } from './lexer.js';
-import { pyStr } from '../py-text.js';
 
 const BINDING_POWER: Readonly<Record<string, number>> = {
   eof: 0, unquoted_identifier: 0, quoted_identifier: 0, literal: 0, rbracket: 0, rparen: 0, comma: 0, rbrace: 0,

@@ -1,7 +1,7 @@
 // Python's meaning of the operations the interpreter needs: jmespath's truthiness, `==` (where True == 1 inside
 // lists), ordering (numbers with numbers, strings by code point, a TypeError otherwise) and type names.
-import { isCliNumber, isCliObject, keysOf, pyTypeName, type CliValue } from '../cli-value.js';
-import { numberValue } from '../py-number.js';
+import { isCliNumber, isCliObject, keysOf, pyTypeName, type CliObject, type CliValue } from '../cli-value.js';
+import { numberValue, type PyNumber } from '../py-number.js';
 import { comparePyStrings } from '../py-text.js';
 import type { Node } from './ast.js';
 import { runtimeError } from './jmespath-error.js';
@@ -14,8 +14,6 @@ export type JmesValue = CliValue | ExpRef;
 
 export const makeExpRef = (node: Node): ExpRef => Object.freeze(Object.assign(Object.create(EXPREF_PROTO) as object, { node })) as ExpRef;
 export const isExpRef = (v: JmesValue | undefined): v is ExpRef => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === EXPREF_PROTO;
-
-export const isData = (v: JmesValue): v is CliValue => !isExpRef(v);
 
 /** `type(v).__name__`. */
 export const pyType = (v: JmesValue): string => (isExpRef(v) ? '_Expression' : pyTypeName(v));
@@ -31,13 +29,13 @@ export const jmesType = (v: JmesValue): string => {
 };
 
 /** A number other than a bool (Python's bool is an int; jmespath sets it apart). */
-export const isActualNumber = (v: JmesValue): v is number => isCliNumber(v as CliValue);
+export const isActualNumber = (v: JmesValue): v is number | PyNumber => isCliNumber(v as CliValue);
 
-export const num = (v: JmesValue): number => numberValue(v as number);
+export const num = (v: JmesValue): number => numberValue(v as number | PyNumber);
 
 /** jmespath's _is_false: '', [], {}, None and False; 0 is true. */
 export const isFalse = (v: JmesValue): boolean =>
-  v === '' || v === null || v === false || (Array.isArray(v) && v.length === 0) || (isCliObject(v as CliValue) && keysOf(v as never).length === 0);
+  v === '' || v === null || v === false || (Array.isArray(v) && v.length === 0) || (isCliObject(v as CliValue) && keysOf(v as CliObject).length === 0);
 
 /** Python `==` on JSON values: True == 1 and 1 == 1.0; dicts compare without order. */
 export const pyEquals = (a: JmesValue, b: JmesValue): boolean => {
@@ -50,7 +48,7 @@ export const pyEquals = (a: JmesValue, b: JmesValue): boolean => {
     return a.every((x, i) => pyEquals(x, b[i]!));
   }
   if (isCliObject(a as CliValue) && isCliObject(b as CliValue)) {
-    const ka = keysOf(a as never);
+    const ka = keysOf(a as CliObject);
     const bo = b as Record<string, CliValue>;
     return ka.length === keysOf(bo).length && ka.every((k) => Object.hasOwn(bo, k) && pyEquals((a as Record<string, CliValue>)[k]!, bo[k]!));
   }
