@@ -10,10 +10,8 @@ export type Approval = Readonly<{
   expires?: string;
 }>;
 
-export type PolicyRule = Readonly<{
-  id: string;
-  effect: Effect;
-  message?: string;
+/** What a rule and a masking entry select on: every selector given must match (match-policy-rule.ts). */
+export type Selectors = Readonly<{
   actions?: readonly string[];
   commands?: readonly string[];
   risks?: readonly DecidableRisk[];
@@ -25,11 +23,18 @@ export type PolicyRule = Readonly<{
   accounts?: readonly string[];
   /** Value globs by parameter name as written in the file; a single glob is normalised to a list. */
   params?: Readonly<Record<string, readonly string[]>>;
-  /** Present exactly when effect is approve (filled with defaults where the file gives none). */
-  approval?: Approval;
-  /** The rule's `timeout` in ms (at most MAX_RULE_TIMEOUT_MS): a wall-time limit for the commands it decides. */
-  timeoutMs?: number;
 }>;
+
+export type PolicyRule = Selectors &
+  Readonly<{
+    id: string;
+    effect: Effect;
+    message?: string;
+    /** Present exactly when effect is approve (filled with defaults where the file gives none). */
+    approval?: Approval;
+    /** The rule's `timeout` in ms (at most MAX_RULE_TIMEOUT_MS): a wall-time limit for the commands it decides. */
+    timeoutMs?: number;
+  }>;
 
 /** One entry of the policy's `credentials` list: the role a matching caller's commands run as. */
 export type RoleMapping = Readonly<{
@@ -46,24 +51,15 @@ export type RoleMapping = Readonly<{
  * One entry of the policy's `masking` list (select-masking.ts). Selectors as in rules; either `mask`/`patterns`
  * (masked for everyone, beats a reveal) or `reveal` (shown to the agent, still masked in the record).
  */
-export type MaskingRule = Readonly<{
-  id: string;
-  actions?: readonly string[];
-  commands?: readonly string[];
-  risks?: readonly DecidableRisk[];
-  agents?: readonly string[];
-  humans?: readonly string[];
-  groups?: readonly string[];
-  roles?: readonly string[];
-  regions?: readonly string[];
-  accounts?: readonly string[];
-  params?: Readonly<Record<string, readonly string[]>>;
-  /** Output paths (sensitive-paths.ts syntax). */
-  mask?: readonly string[];
-  /** Regular expression sources, compiled by the masker (a frozen RegExp could not keep its lastIndex). */
-  patterns?: readonly string[];
-  reveal?: readonly string[];
-}>;
+export type MaskingRule = Selectors &
+  Readonly<{
+    id: string;
+    /** Output paths (sensitive-paths.ts syntax). */
+    mask?: readonly string[];
+    /** Regular expression sources, compiled by the masker (a frozen RegExp could not keep its lastIndex). */
+    patterns?: readonly string[];
+    reveal?: readonly string[];
+  }>;
 
 export type Policy = Readonly<{
   version: 1;
