@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Measures the embedded audit log on this machine's disk: appends/s with fsync (one caller at a time, and many
-// concurrent callers sharing group commits) and verify records/s, each beside a bare baseline measured in the
-// same run. Prints figures only; nothing is asserted (DESIGN §8).
-// Usage: node scripts/bench-audit.mjs [--dir DIR] [--records N]
+// concurrent callers sharing group commits; with signed checkpoints every 1000 records as the broker runs it) and
+// verify records/s (chain and checkpoint signatures), each beside a bare baseline measured in the same run.
+// Prints figures only; nothing is asserted (DESIGN §8).
+// Usage: node scripts/bench-audit.mjs [--dir DIR] [--records N] [--verify-only]
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -10,12 +11,18 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTsModule } from './load-ts-module.mjs';
 
-const { values } = parseArgs({ options: { dir: { type: 'string' }, records: { type: 'string', default: '100000' } } });
+const { values } = parseArgs({ options: {
+  dir: { type: 'string' }, records: { type: 'string', default: '100000' }, 'verify-only': { type: 'boolean', default: false },
+} });
 const verifyRecords = Number(values.records);
 const base = await mkdtemp(join(values.dir ?? tmpdir(), 'aws-guard-bench-audit-'));
 const src = new URL('../packages/broker/src/audit/', import.meta.url).pathname;
 const { createAuditLog } = await loadTsModule(join(src, 'audit-log.ts'));
 const { verifyAuditFile } = await loadTsModule(join(src, 'verify-audit-file.ts'));
+const { loadOrCreateAuditSigningKey } = await loadTsModule(join(src, 'audit-signing-key.ts'));
+const key = await loadOrCreateAuditSigningKey(base);
+// As app.ts runs it: a checkpoint every 1000 records (the default); the timer never fires in a run this short.
+const checkpoints = { signer: key.signer, timer: () => () => {} };
 
 /** A typical `command.requested` record: about 430 bytes on disk. */
 const event = (i) => ({
@@ -42,7 +49,7 @@ const bareAppends = (count) => time(async () => {
 });
 
 async function auditAppends(count, callers) {
-  const log = await createAuditLog({ dir: fresh('log') });
+  const log = await createAuditLog({ dir: fresh('log'), checkpoints });
   let next = 0;
   const caller = async () => { while (next < count) await log.append(event(next++)); };
   const ms = await time(() => Promise.all(Array.from({ length: callers }, caller)));
@@ -50,8 +57,9 @@ async function auditAppends(count, callers) {
   return ms;
 }
 
+const out = [];
 // One caller at a time: alternate with the baseline so that both see the disk in the same state.
-const rounds = 4;
+const rounds = values['verify-only'] ? 0 : 4;
 const perRound = 250;
 let bareMs = 0;
 let oneMs = 0;
@@ -60,24 +68,26 @@ for (let r = 0; r < rounds; r++) {
   oneMs += await auditAppends(perRound, 1);
 }
 const appends = rounds * perRound;
-const out = [
-  `append, 1 caller (${appends} records): ${perSecond(appends, oneMs)} records/s; bare open+write+fsync+close `
-    + `${perSecond(appends, bareMs)}/s; ratio ${(oneMs / bareMs).toFixed(2)}x the bare time`,
-];
-for (const callers of [8, 64]) {
+if (rounds > 0) {
+  out.push(`append, 1 caller (${appends} records): ${perSecond(appends, oneMs)} records/s; bare open+write+fsync+close `
+    + `${perSecond(appends, bareMs)}/s; ratio ${(oneMs / bareMs).toFixed(2)}x the bare time`);
+}
+for (const callers of rounds > 0 ? [8, 64] : []) {
   const count = 5000;
   out.push(`append, ${callers} concurrent callers (${count} records): ${perSecond(count, await auditAppends(count, callers))} records/s (group commit)`);
 }
 
 const dir = fresh('verify');
-const log = await createAuditLog({ dir });
+const log = await createAuditLog({ dir, checkpoints });
 await Promise.all(Array.from({ length: verifyRecords }, (_, i) => log.append(event(i))));
 await log.close();
-for (const pass of ['first', 'second']) {
+for (const pass of ['first', 'second', 'third']) {
   let verdict;
-  const ms = await time(async () => { verdict = await verifyAuditFile(log.path); });
-  if (!verdict.ok || verdict.count !== verifyRecords) throw new Error(`verify failed: ${JSON.stringify(verdict)}`);
-  out.push(`verify, ${pass} pass (${verifyRecords} records): ${perSecond(verifyRecords, ms)} records/s`);
+  const ms = await time(async () => { verdict = await verifyAuditFile(log.path, key.publicKey); });
+  if (!verdict.ok || verdict.unsigned !== 0 || verdict.checkpoints !== Math.ceil(verifyRecords / 1000)) {
+    throw new Error(`verify failed: ${JSON.stringify(verdict)}`);
+  }
+  out.push(`verify, ${pass} pass (${verdict.count} records, ${verdict.checkpoints} checkpoints): ${perSecond(verdict.count, ms)} records/s`);
 }
 // Baseline: read the same file and only JSON.parse and sha256 each line (no schema, no canonical form).
 const bareVerifyMs = await time(async () => {

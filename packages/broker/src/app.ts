@@ -13,6 +13,7 @@ import { loadOrCreateTokenKeys } from './auth/token-keys.js';
 import { bearerToken, verifyToken } from './auth/verify-token.js';
 import { createAuditLog } from './audit/audit-log.js';
 import { auditDirOf } from './audit/audit-files.js';
+import { loadOrCreateAuditSigningKey } from './audit/audit-signing-key.js';
 import { createCredentialSource } from './credentials/create-credential-source.js';
 import { createBrokerServer } from './server/http-server.js';
 import { handleAgentConnection } from './server/agent-connection.js';
@@ -53,7 +54,9 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   if (!cli.ok || !judge.ok || !isolation?.ok || !maskStyle.ok) return failAll('BROKER_START', 'the broker cannot start', problems);
 
   const keys = await loadOrCreateTokenKeys(config.dataDir);
-  const audit = await createAuditLog({ dir: auditDirOf(config.dataDir) });
+  // Signed checkpoints every 1000 records or 60 s, and the last one in audit.close() at stop (audit-format.md).
+  const auditKey = await loadOrCreateAuditSigningKey(config.dataDir);
+  const audit = await createAuditLog({ dir: auditDirOf(config.dataDir), checkpoints: { signer: auditKey.signer } });
   const { source: credentials, warning: credentialsWarning } = createCredentialSource(config.credentials, { region: config.region, endpoint: config.awsEndpointUrl });
   const actor = { kind: 'broker' as const };
   const approvals = config.redisUrl === undefined ? createEmbeddedApprovalStore() : createRedisApprovalStore({ url: config.redisUrl });

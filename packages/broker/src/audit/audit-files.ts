@@ -7,6 +7,7 @@ import { MAX_RECORD_BYTES } from '@aws-guard/shared/audit/audit-record';
 import { readFileTail } from './read-file-tail.js';
 
 export const AUDIT_FILE_NAME = 'audit.jsonl';
+const READ_CHUNK_BYTES = 256 * 1024;
 
 /** The audit log's own directory under the broker's data dir (the broker writes there, readers read there). */
 export const auditDirOf = (dataDir: string): string => join(dataDir, 'audit');
@@ -29,15 +30,26 @@ export function readAuditLines(path: string): AuditLineReader {
   let rest: Buffer = Buffer.alloc(0);
   async function* lines(): AsyncGenerator<string> {
     let skipping = false;
-    for await (const chunk of createReadStream(path)) {
+    // Large reads, and one decode and split per chunk rather than per line: verify's throughput depends on it.
+    for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })) {
       let data: Buffer = rest.length === 0 ? (chunk as Buffer) : Buffer.concat([rest, chunk as Buffer]);
-      for (let newline = data.indexOf(0x0a); newline !== -1; newline = data.indexOf(0x0a)) {
-        if (!skipping) yield data.subarray(0, newline).toString('utf8');
+      let start = 0;
+      if (skipping) {
+        const newline = data.indexOf(0x0a);
+        if (newline === -1) {
+          rest = Buffer.alloc(0);
+          continue;
+        }
+        start = newline + 1;
         skipping = false;
-        data = data.subarray(newline + 1);
       }
-      if (skipping) data = Buffer.alloc(0);
-      else if (data.length > MAX_RECORD_BYTES) {
+      const last = data.lastIndexOf(0x0a);
+      if (last >= start) {
+        yield* data.toString('utf8', start, last).split('\n');
+        start = last + 1;
+      }
+      data = data.subarray(start);
+      if (data.length > MAX_RECORD_BYTES) {
         yield data.subarray(0, MAX_RECORD_BYTES + 1).toString('utf8');
         skipping = true;
         data = Buffer.alloc(0);

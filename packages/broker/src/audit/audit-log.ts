@@ -1,20 +1,34 @@
 // The embedded audit log: appends events as hash-chained JSON lines to <dir>/audit.jsonl, each one durable
-// (fsynced) before its promise resolves. A failed append rejects; it is never logged and skipped.
+// (fsynced) before its promise resolves, with signed checkpoints when given a signer. A failed append rejects;
+// it is never logged and skipped.
 import { mkdir } from 'node:fs/promises';
-import {
-  AUDIT_RECORD_VERSION, MAX_RECORD_BYTES, auditEventSchema, type AuditEvent, type AuditRecord, type UnhashedAuditRecord,
-} from '@aws-guard/shared/audit/audit-record';
+import { CHECKPOINT_TYPE } from '@aws-guard/shared/audit/checkpoint-signature';
+import { auditEventSchema, type AuditEvent, type AuditRecord } from '@aws-guard/shared/audit/audit-record';
 import { checkJsonObject } from '@aws-guard/shared/audit/check-json-object';
-import { computeRecordHash } from '@aws-guard/shared/audit/hash-chain';
 import { appendDurably } from './append-durably.js';
 import { AuditAppendError, AuditOpenError } from './audit-errors.js';
 import { auditFilePath } from './audit-files.js';
+import type { CheckpointSigner } from './audit-signing-key.js';
+import { buildRecords, type Built, type Pending, type SignState } from './build-records.js';
+import { findLastCheckpoint } from './find-last-checkpoint.js';
 import { recoverChainState, type ChainState, type Recovery } from './recover-chain-state.js';
 
 /** Appends waiting while a batch is written go out together in the next one (group commit: one fsync). */
 const MAX_BATCH_RECORDS = 256;
+export const DEFAULT_CHECKPOINT_RECORDS = 1000;
+export const DEFAULT_CHECKPOINT_MS = 60_000;
 
-export type AuditLogOptions = Readonly<{ dir: string; clock?: () => Date }>;
+export type CheckpointOptions = Readonly<{
+  signer: CheckpointSigner;
+  /** A checkpoint follows every this many records (default 1000). */
+  everyRecords?: number;
+  /** …and when this long has passed since the last one and records were added (default 60 s). */
+  everyMs?: number;
+  /** Calls `tick` periodically and returns how to stop (default: an unref'd setInterval); tests drive it. */
+  timer?: (tick: () => Promise<unknown>, periodMs: number) => () => void;
+}>;
+
+export type AuditLogOptions = Readonly<{ dir: string; clock?: () => Date; checkpoints?: CheckpointOptions }>;
 
 export type AuditLog = Readonly<{
   path: string;
@@ -24,17 +38,21 @@ export type AuditLog = Readonly<{
   append: (event: AuditEvent) => Promise<AuditRecord>;
   /** The last durable record's seq and hash (seq 0 and the genesis hash for an empty log). */
   head: () => Readonly<{ seq: number; hash: string }>;
-  /** Waits for queued appends, then refuses new ones. */
+  /** Appends a checkpoint now if records were added since the last one; resolves null if none was needed. */
+  checkpoint: () => Promise<AuditRecord | null>;
+  /** Waits for queued appends, writes a last checkpoint (with a signer), then refuses new appends. */
   close: () => Promise<void>;
 }>;
-
-type Pending = { event: AuditEvent; resolve: (record: AuditRecord) => void; reject: (error: AuditAppendError) => void };
 
 export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog> {
   const clock = options.clock ?? (() => new Date());
   const path = auditFilePath(options.dir);
   const recovery = await openLog(options.dir, path, clock);
   let state: ChainState = recovery.state;
+  const signing = options.checkpoints === undefined ? null
+    : { signer: options.checkpoints.signer, everyRecords: options.checkpoints.everyRecords ?? DEFAULT_CHECKPOINT_RECORDS };
+  let sign: SignState = signing === null ? { prevSignature: null, since: 0 } : await signStateAt(path, state);
+  let lastCheckpointAt = clock().getTime();
   let afterFailure = false;
   let closed = false;
   let draining: Promise<void> | null = null;
@@ -48,8 +66,11 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
   async function writeBatch(batch: Pending[]): Promise<void> {
     let built: Built;
     try {
-      built = buildRecords(batch, state, clock);
-      if (built.records.length === 0) return;
+      built = buildRecords(batch, state, sign, signing, clock);
+      if (built.lines.length === 0) {
+        for (const { pending, record } of built.resolved) pending.resolve(record);
+        return;
+      }
       await appendDurably(path, Buffer.concat(built.lines), state, afterFailure);
     } catch (e) {
       // The chain state stays at the last durable record: the next append continues from there.
@@ -60,10 +81,23 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
       return;
     }
     afterFailure = false;
-    const last = built.records[built.records.length - 1]!.record;
-    state = { seq: last.seq, hash: last.hash, size: state.size + built.bytes };
-    for (const { pending, record } of built.records) pending.resolve(record);
+    state = { seq: built.head.seq, hash: built.head.hash, size: state.size + built.bytes };
+    sign = built.sign;
+    if (built.checkpoints > 0) lastCheckpointAt = clock().getTime();
+    for (const { pending, record } of built.resolved) pending.resolve(record);
   }
+
+  const enqueue = (event: AuditEvent | null): Promise<AuditRecord | null> => new Promise((resolve, reject) => {
+    queue.push({ event, resolve, reject });
+    draining ??= drain();
+  });
+
+  // A failed timed checkpoint is not lost work: the records stay counted and the next tick or append retries;
+  // a disk that fails here fails the next command's append too, which is what stops commands (DESIGN §7.4).
+  const everyMs = options.checkpoints?.everyMs ?? DEFAULT_CHECKPOINT_MS;
+  const tick = async (): Promise<AuditRecord | null> =>
+    closed || sign.since === 0 || clock().getTime() - lastCheckpointAt < everyMs ? null : enqueue(null).catch(() => null);
+  const stopTimer = signing === null ? () => {} : (options.checkpoints?.timer ?? intervalTimer)(tick, Math.min(everyMs, 1000));
 
   return {
     path,
@@ -72,15 +106,21 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
       if (closed) return Promise.reject(new AuditAppendError('AUDIT_LOG_CLOSED', 'the audit log is closed'));
       const checked = checkEvent(event);
       if (typeof checked === 'string') return Promise.reject(new AuditAppendError('AUDIT_INVALID_EVENT', checked));
-      return new Promise<AuditRecord>((resolve, reject) => {
-        queue.push({ event: checked, resolve, reject });
-        draining ??= drain();
-      });
+      return enqueue(checked) as Promise<AuditRecord>;
     },
     head: () => ({ seq: state.seq, hash: state.hash }),
+    checkpoint() {
+      if (closed) return Promise.reject(new AuditAppendError('AUDIT_LOG_CLOSED', 'the audit log is closed'));
+      return enqueue(null);
+    },
     async close() {
+      if (closed) return draining ?? undefined;
       closed = true;
+      stopTimer();
+      // Queued after every pending append: the last record of a cleanly stopped log is a checkpoint.
+      const last = signing === null ? null : enqueue(null).catch(() => null);
       await draining;
+      await last;
     },
   };
 }
@@ -95,9 +135,27 @@ async function openLog(dir: string, path: string, clock: () => Date): Promise<Re
   }
 }
 
+/** Where signing resumes after a restart: the last checkpoint's signature and the records after it. */
+async function signStateAt(path: string, state: ChainState): Promise<SignState> {
+  try {
+    const last = state.seq === 0 ? null : await findLastCheckpoint(path, state.size);
+    return { prevSignature: last?.signature ?? null, since: state.seq - (last?.seq ?? 0) };
+  } catch (e) {
+    throw new AuditOpenError('AUDIT_OPEN_FAILED', `cannot read the last checkpoint of ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function intervalTimer(tick: () => Promise<unknown>, periodMs: number): () => void {
+  const timer = setInterval(() => void tick(), periodMs);
+  // The timer must not keep a process alive that has nothing else to do (tests, CLI tools opening a log).
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** The event in record order without undefined fields, copied (so later changes by the caller are not
  * hashed), or what is wrong with it. */
 function checkEvent(event: AuditEvent): AuditEvent | string {
+  if (event.type === CHECKPOINT_TYPE) return 'invalid audit event: checkpoints are written by the log itself';
   const checked = auditEventSchema.safeParse(event);
   if (!checked.success) {
     const first = checked.error.issues[0];
@@ -111,35 +169,4 @@ function checkEvent(event: AuditEvent): AuditEvent | string {
 
 function dropUndefined<T extends object>(fields: T): T {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as T;
-}
-
-type Built = { records: Array<{ pending: Pending; record: AuditRecord }>; lines: Buffer[]; bytes: number };
-
-/** Assigns seq, ts and the chain links; a record too large to write is rejected alone and takes no seq. */
-function buildRecords(batch: Pending[], from: ChainState, clock: () => Date): Built {
-  const built: Built = { records: [], lines: [], bytes: 0 };
-  let prev = { seq: from.seq, hash: from.hash };
-  for (const pending of batch) {
-    const record = chainRecord(pending.event, prev, clock());
-    const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-    if (line.length > MAX_RECORD_BYTES) {
-      pending.reject(new AuditAppendError('AUDIT_RECORD_TOO_LARGE',
-        `a ${pending.event.type} record would be ${line.length} bytes; the limit is ${MAX_RECORD_BYTES}`));
-      continue;
-    }
-    built.records.push({ pending, record });
-    built.lines.push(line);
-    built.bytes += line.length;
-    prev = { seq: record.seq, hash: record.hash };
-  }
-  return built;
-}
-
-function chainRecord(event: AuditEvent, prev: { seq: number; hash: string }, now: Date): AuditRecord {
-  const { type, actor, data, ...ids } = event;
-  // Field order is for people reading the file; the hash uses the canonical (sorted) form.
-  const unhashed: UnhashedAuditRecord = {
-    v: AUDIT_RECORD_VERSION, seq: prev.seq + 1, ts: now.toISOString(), type, ...ids, actor, data, prevHash: prev.hash,
-  };
-  return Object.freeze({ ...unhashed, hash: computeRecordHash(prev.hash, unhashed) });
 }

@@ -1,6 +1,8 @@
-// Verifies an embedded audit file end to end, streaming: the chain (verifyChain) plus what only a reader of the
-// file can see — a missing or unreadable file, and a last line without its newline.
-import { verifyChain, type ChainIssue } from '@aws-guard/shared/audit/hash-chain';
+// Verifies an embedded audit file end to end, streaming: the chain (verifyChain), the signed checkpoints in it,
+// plus what only a reader of the file can see — a missing or unreadable file, and a last line without its newline.
+import type { KeyObject } from 'node:crypto';
+import { createCheckpointChecker, type CheckpointSummary } from '@aws-guard/shared/audit/check-checkpoints';
+import { CHAIN_START, verifyChain, type ChainIssue } from '@aws-guard/shared/audit/hash-chain';
 import { readAuditLines } from './audit-files.js';
 
 /** verifyChain's codes, plus the file-level ones (docs/audit-format.md "Verifying"). */
@@ -8,26 +10,38 @@ export type AuditFileIssueCode = ChainIssue['code'] | 'AUDIT_TORN_TAIL' | 'AUDIT
 export type AuditFileIssue = Omit<ChainIssue, 'code'> & Readonly<{ code: AuditFileIssueCode }>;
 
 export type AuditFileVerdict =
-  | Readonly<{ ok: true; count: number; lastSeq: number; lastHash: string }>
+  | Readonly<{
+    ok: true; count: number; lastSeq: number; lastHash: string;
+    /** Records after the last checkpoint record (all of them when there is none): removing them from the end
+     * would not be detected. 0 for a log whose broker stopped cleanly. */
+    unsigned: number;
+  } & CheckpointSummary>
   | Readonly<{ ok: false; issue: AuditFileIssue }>;
 
 /**
- * A torn last line fails verification: it is not part of the chain, and the broker sets it aside on its next
- * start. Run against a log a broker is writing, a batch caught mid-write shows as torn; verify again.
+ * `publicKey` checks the checkpoints; null means there is none, and a log with checkpoints then fails
+ * (AUDIT_CHECKPOINT_NO_KEY). A torn last line fails verification: it is not part of the chain, and the broker
+ * sets it aside on its next start. Run against a log a broker is writing, a batch caught mid-write shows as
+ * torn; verify again.
  */
-export async function verifyAuditFile(path: string): Promise<AuditFileVerdict> {
+export async function verifyAuditFile(path: string, publicKey: KeyObject | null = null): Promise<AuditFileVerdict> {
   const reader = readAuditLines(path);
+  const checker = createCheckpointChecker(publicKey);
   let verdict;
   try {
-    verdict = await verifyChain(reader.lines);
+    verdict = await verifyChain(reader.lines, CHAIN_START, checker.check);
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
     return fileIssue(missing ? 'AUDIT_LOG_MISSING' : 'AUDIT_LOG_UNREADABLE', 0, `cannot read ${path}: ${(e as Error).message}`);
   }
   const torn = reader.tornTail();
-  if (!verdict.ok || torn === null) return verdict;
-  return fileIssue('AUDIT_TORN_TAIL', verdict.count + 1,
-    `the last ${torn.bytes} bytes have no newline: a write was cut short or is still in progress`);
+  if (!verdict.ok) return verdict;
+  if (torn !== null) {
+    return fileIssue('AUDIT_TORN_TAIL', verdict.count + 1,
+      `the last ${torn.bytes} bytes have no newline: a write was cut short or is still in progress`);
+  }
+  const summary = checker.summary();
+  return { ...verdict, ...summary, unsigned: verdict.lastSeq - (summary.lastCheckpointSeq ?? 0) };
 }
 
 const fileIssue = (code: AuditFileIssueCode, line: number, message: string): AuditFileVerdict =>

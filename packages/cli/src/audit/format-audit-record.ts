@@ -35,7 +35,7 @@ function who(record: AuditRecord): string {
 }
 
 /** Quotes an argument the way a POSIX shell would need it, for display only (nothing here is ever run). */
-function quoteArg(arg: string): string {
+export function quoteArg(arg: string): string {
   const shown = escapeForTerminal(arg);
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`;
 }

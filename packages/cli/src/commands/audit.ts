@@ -1,23 +1,43 @@
-// `aws-guard audit verify` and `aws-guard audit tail`: the options; the work is in audit-run.ts, loaded only
-// when one of them runs so that other commands do not pay for the audit and schema code.
+// `aws-guard audit verify|tail|pubkey`: the options; the work is in audit-run.ts and audit-verify-run.ts, loaded
+// only when one of them runs so that other commands do not pay for the audit and schema code.
 import type { RegisterCommand } from './command-context.js';
-import type { AuditTailOptions, AuditVerifyOptions } from './audit-run.js';
+import type { AuditPubkeyOptions, AuditVerifyOptions } from './audit-run.js';
+import type { AuditExportOptions, AuditTailOptions } from './audit-export-run.js';
+import { addFilterOptions } from '../audit/filter-options.js';
 
 const DEFAULT_TAIL_LINES = 10;
+const DATA_DIR_HELP = 'the broker\'s data dir (env AWS_GUARD_DATA_DIR; default ./.aws-guard)';
 
 export const registerAudit: RegisterCommand = (program, ctx) => {
   const audit = program.command('audit').description('read and verify the tamper-evident audit log');
   audit
     .command('verify')
-    .description('check the whole hash chain; exit 0 only if it verifies, else name the first bad record')
-    .option('--data-dir <dir>', 'the broker\'s data dir (env AWS_GUARD_DATA_DIR; default ./.aws-guard)')
+    .description('check the hash chain and every signed checkpoint; exit 0 only if all verify, else name the first bad record')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--pubkey <file>', 'the public key (PEM) to check checkpoints with (default: the data dir\'s own key)')
+    .option('--require-signed', 'fail, instead of warning, when records after the last checkpoint are not signed yet')
     .option('--json', 'print the result as one JSON object')
     .action(async (opts: AuditVerifyOptions) => ctx.setExitCode(await (await import('./audit-run.js')).runAuditVerify(opts, ctx)));
-  audit
+  const tail = audit
     .command('tail')
     .description('show the last records: time, who (agent for human), event, command, exit code')
-    .option('--data-dir <dir>', 'the broker\'s data dir (env AWS_GUARD_DATA_DIR; default ./.aws-guard)')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('-n, --lines <n>', `how many records (default ${DEFAULT_TAIL_LINES})`)
     .option('--json', 'print the records as JSON Lines, exactly as stored')
-    .action(async (opts: AuditTailOptions) => ctx.setExitCode(await (await import('./audit-run.js')).runAuditTail(opts, ctx)));
+    .option('-f, --follow', 'then show each new record as the broker appends it, until Ctrl-C');
+  addFilterOptions(tail)
+    .action(async (opts: AuditTailOptions) => ctx.setExitCode(await (await import('./audit-export-run.js')).runFilteredTail(opts, ctx)));
+  const exporter = audit
+    .command('export')
+    .description('write the matching records as JSON Lines: as stored (jsonl) or as OCSF API Activity events (ocsf)')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--format <format>', 'jsonl or ocsf (docs/audit-export.md)')
+    .option('--output <file>', 'write to FILE (mode 0600) instead of stdout');
+  addFilterOptions(exporter)
+    .action(async (opts: AuditExportOptions) => ctx.setExitCode(await (await import('./audit-export-run.js')).runAuditExport(opts, ctx)));
+  audit
+    .command('pubkey')
+    .description('print the public key (PEM) that verifies the audit checkpoints, for verifiers elsewhere')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action(async (opts: AuditPubkeyOptions) => ctx.setExitCode(await (await import('./audit-run.js')).runAuditPubkey(opts, ctx)));
 };

@@ -23,6 +23,8 @@ export const AUDIT_EVENT_TYPES = [
   'approval.consumed',
   'approval.expired',
   'approval.cancelled',
+  // Written by the log itself (never through append): a signed checkpoint, check-checkpoints.ts.
+  'audit.checkpoint',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -1,5 +1,7 @@
 // Verifies a sequence of audit log lines as one hash chain and names the first record that breaks it.
 // Record hashing lives in record-hash.ts, single-line checks in parse-record-line.ts; the writer uses both.
+import type { AuditRecord } from './audit-record.js';
+import type { CheckpointIssueCode } from './check-checkpoints.js';
 import { parseRecordLine, type RecordLineCode } from './parse-record-line.js';
 import { GENESIS_HASH } from './record-hash.js';
 
@@ -10,7 +12,8 @@ export type ChainIssueCode =
   | 'AUDIT_SEQ_GAP'
   | 'AUDIT_SEQ_DUPLICATE'
   | 'AUDIT_SEQ_OUT_OF_ORDER'
-  | 'AUDIT_CHAIN_BROKEN';
+  | 'AUDIT_CHAIN_BROKEN'
+  | CheckpointIssueCode;
 
 export type ChainIssue = Readonly<{
   code: ChainIssueCode;
@@ -31,16 +34,20 @@ export const CHAIN_START: ChainAnchor = { seq: 0, hash: GENESIS_HASH };
 
 type Gap = { line: number; seq: number };
 
+/** Sees every record accepted into the chain, in order (the checkpoint checker); a problem stops verification. */
+export type RecordCheck = (record: AuditRecord) => Readonly<{ code: CheckpointIssueCode; message: string }> | null;
+
 /**
  * Each line must be a sound record (parse-record-line.ts) whose seq is one more than the previous record's and
  * whose prevHash is the previous record's hash. A gap in seq is classified with one line of lookahead: if the
  * missing record comes next, the two were swapped (out of order), otherwise records were removed.
- * An empty input verifies (count 0). Records removed from the end are not detectable here: that needs the
- * signed checkpoints of docs/audit-format.md "Later".
+ * An empty input verifies (count 0). Records removed from the end are not detectable here: `check` (the signed
+ * checkpoints, check-checkpoints.ts) narrows that to the records after the last checkpoint.
  */
 export async function verifyChain(
   lines: Iterable<string> | AsyncIterable<string>,
   start: ChainAnchor = CHAIN_START,
+  check?: RecordCheck,
 ): Promise<ChainVerdict> {
   let last = start;
   let count = 0;
@@ -60,6 +67,8 @@ export async function verifyChain(
         return broken('AUDIT_CHAIN_BROKEN', seq, lineNo,
           `prevHash ${prevHash} is not the hash of the record before it (${last.hash}): a record was replaced or removed`);
       }
+      const problem = check?.(parsed.record) ?? null;
+      if (problem !== null) return broken(problem.code, seq, lineNo, problem.message);
       last = { seq, hash };
       count++;
     } else if (seq > last.seq + 1) {

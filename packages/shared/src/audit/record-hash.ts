@@ -1,6 +1,6 @@
 // The hash that links audit records: sha256 over the previous hash and the record's RFC 8785 canonical JSON.
 // docs/audit-format.md "Hash" describes the same bytes; a verifier in another language must agree with it.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
 
 /** prevHash of the record with seq 1: 64 zeros. */
@@ -23,5 +23,11 @@ export function canonicalJson(value: unknown): string {
  */
 export function computeRecordHash(prevHash: string, recordWithoutHash: object): string {
   if ('hash' in recordWithoutHash) throw new TypeError('computeRecordHash takes the record without its hash');
-  return createHash('sha256').update(prevHash, 'utf8').update(canonicalJson(recordWithoutHash), 'utf8').digest('hex');
+  return sha256Hex(prevHash + canonicalJson(recordWithoutHash));
 }
+
+// One-shot crypto.hash (Node ≥ 20.12) is about twice as fast as createHash for a record-sized input, and verify
+// hashes every record; older Node 20 releases fall back to createHash. Both hash the same UTF-8 bytes.
+const sha256Hex: (text: string) => string = typeof crypto.hash === 'function'
+  ? (text) => crypto.hash('sha256', text, 'hex')
+  : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');

@@ -9,6 +9,7 @@ t.test('the event types written today are stable', async (t) => {
     'broker.started', 'broker.stopped', 'policy.loaded', 'command.requested', 'command.refused',
     'command.started', 'command.executed', 'command.cancelled', 'command.failed',
     'approval.requested', 'approval.approved', 'approval.denied', 'approval.consumed', 'approval.expired', 'approval.cancelled',
+    'audit.checkpoint',
   ]);
   t.equal(isAuditEventType('command.requested'), true);
   t.equal(isAuditEventType('command.deleted'), false);

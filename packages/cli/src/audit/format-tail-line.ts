@@ -1,0 +1,27 @@
+// One record as one line of `aws-guard audit tail`: time, #seq, who (agent for human), event, command, decision,
+// approvers, exit code, outcome code. Everything shown is escaped: argv and names come from tokens and agents.
+import type { AuditRecord } from '@aws-guard/shared/audit/audit-record';
+import { escapeForTerminal, quoteArg } from './format-audit-record.js';
+import type { RequestView } from './request-context.js';
+
+const WHO_WIDTH = 20;
+const TYPE_WIDTH = 18;
+
+export function formatTailLine(record: AuditRecord, view: RequestView): string {
+  const parts = [record.ts, `#${record.seq}`, escapeForTerminal(who(record)).padEnd(WHO_WIDTH), escapeForTerminal(record.type).padEnd(TYPE_WIDTH)];
+  if (view.argv !== undefined) parts.push(`aws ${view.argv.map(quoteArg).join(' ')}`);
+  else if (record.requestId !== undefined) parts.push(`request ${escapeForTerminal(record.requestId)}`);
+  if (view.decision !== undefined) parts.push(view.decision);
+  if (view.approvers.length > 0) parts.push(`by ${view.approvers.map(escapeForTerminal).join(', ')}`);
+  const exitCode = record.data['exitCode'];
+  if (typeof exitCode === 'number') parts.push(`exit ${exitCode}`);
+  if (record.code !== undefined) parts.push(`[${escapeForTerminal(record.code)}]`);
+  return parts.join('  ').trimEnd();
+}
+
+function who(record: AuditRecord): string {
+  const { kind, agent, human } = record.actor;
+  if (kind === 'approver' && human !== undefined) return `${human} (approver)`;
+  if (agent !== undefined && human !== undefined) return `${agent} for ${human}`;
+  return agent ?? human ?? kind;
+}
