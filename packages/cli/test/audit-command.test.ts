@@ -7,7 +7,9 @@ import { isUserFacingError } from '@aws-guard/shared/errors';
 import { createAuditLog } from '@aws-guard/broker/audit/audit-log';
 import { auditDirOf } from '@aws-guard/broker/audit/audit-files';
 import { registerAudit } from '../src/commands/audit.js';
-import { runAuditTail, runAuditVerify, type AuditIo } from '../src/commands/audit-run.js';
+import { runAuditVerify } from '../src/commands/audit-verify-run.js';
+import type { AuditIo } from '../src/commands/audit-data-dir.js';
+import { runFilteredTail as runAuditTail } from '../src/commands/audit-export-run.js';
 
 const agent = { kind: 'agent', agent: 'claude', human: 'alice', role: 'agent' } as const;
 const events: AuditEvent[] = [
@@ -29,8 +31,9 @@ async function dataDirWith(t: Test, list: AuditEvent[] = events): Promise<string
 function io(env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const streams: AuditIo = {
+  const streams: AuditIo & { version: string } = {
     env,
+    version: '0.0.0-test',
     stdout: { write: (s: string) => (out.push(s), true) } as unknown as NodeJS.WritableStream,
     stderr: { write: (s: string) => (err.push(s), true) } as unknown as NodeJS.WritableStream,
   };
@@ -83,14 +86,14 @@ t.test('tail shows time, seq, who, event, command and exit code', async (t) => {
   const lines = run.out().trimEnd().split('\n');
   t.equal(lines.length, 4);
   t.match(lines[0], /^2025-05-06T07:08:09\.010Z {2}#2 {2}claude for alice +command\.requested +aws s3api list-buckets$/);
-  t.match(lines[1], /#3 {2}claude for alice +command\.executed +aws s3api list-buckets {2}exit 0$/);
-  t.match(lines[3], /#5 .*command\.refused +aws configure list {2}exit 255 {2}\[LOCAL_ONLY_COMMAND\]$/);
+  t.match(lines[1], /#3 {2}claude for alice +command\.executed +aws s3api list-buckets {2}allow {2}exit 0$/);
+  t.match(lines[3], /#5 .*command\.refused +aws configure list {2}deny {2}exit 255 {2}\[LOCAL_ONLY_COMMAND\]$/);
 });
 
 t.test('tail shows the request id when the request is older than the lines shown', async (t) => {
   const run = io();
   t.equal(await runAuditTail({ dataDir: await dataDirWith(t), lines: '1' }, run.streams), 0);
-  t.match(run.out(), /#5 .*command\.refused +request r2 {2}exit 255/);
+  t.match(run.out(), /#5 .*command\.refused +request r2 {2}deny {2}exit 255/);
 });
 
 t.test('tail escapes control characters an agent put in its argv', async (t) => {

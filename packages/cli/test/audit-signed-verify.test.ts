@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { isUserFacingError } from '@aws-guard/shared/errors';
 import { registerAudit } from '../src/commands/audit.js';
-import { runAuditPubkey, runAuditVerify, type AuditIo } from '../src/commands/audit-run.js';
+import { runAuditPubkey, runAuditVerify } from '../src/commands/audit-verify-run.js';
+import type { AuditIo } from '../src/commands/audit-data-dir.js';
 import { readLines, rehash, writeLines, writeSignedLog } from '../../broker/test/audit/signed-log.js';
 
 function io() {

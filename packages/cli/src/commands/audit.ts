@@ -1,7 +1,7 @@
-// `aws-guard audit verify|tail|pubkey`: the options; the work is in audit-run.ts and audit-verify-run.ts, loaded
+// `aws-guard audit verify|pubkey|tail|export`: the options; the work is in audit-verify-run.ts and audit-export-run.ts, loaded
 // only when one of them runs so that other commands do not pay for the audit and schema code.
 import type { RegisterCommand } from './command-context.js';
-import type { AuditPubkeyOptions, AuditVerifyOptions } from './audit-run.js';
+import type { AuditPubkeyOptions, AuditVerifyOptions } from './audit-verify-run.js';
 import type { AuditExportOptions, AuditTailOptions } from './audit-export-run.js';
 import { addFilterOptions } from '../audit/filter-options.js';
 
@@ -17,7 +17,7 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
     .option('--pubkey <file>', 'the public key (PEM) to check checkpoints with (default: the data dir\'s own key)')
     .option('--require-signed', 'fail, instead of warning, when records after the last checkpoint are not signed yet')
     .option('--json', 'print the result as one JSON object')
-    .action(async (opts: AuditVerifyOptions) => ctx.setExitCode(await (await import('./audit-run.js')).runAuditVerify(opts, ctx)));
+    .action(async (opts: AuditVerifyOptions) => ctx.setExitCode(await (await import('./audit-verify-run.js')).runAuditVerify(opts, ctx)));
   const tail = audit
     .command('tail')
     .description('show the last records: time, who (agent for human), event, command, exit code')
@@ -39,5 +39,5 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
     .command('pubkey')
     .description('print the public key (PEM) that verifies the audit checkpoints, for verifiers elsewhere')
     .option('--data-dir <dir>', DATA_DIR_HELP)
-    .action(async (opts: AuditPubkeyOptions) => ctx.setExitCode(await (await import('./audit-run.js')).runAuditPubkey(opts, ctx)));
+    .action(async (opts: AuditPubkeyOptions) => ctx.setExitCode(await (await import('./audit-verify-run.js')).runAuditPubkey(opts, ctx)));
 };
