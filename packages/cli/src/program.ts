@@ -9,8 +9,10 @@ import { registerAudit } from './commands/audit.js';
 import { registerExplain } from './commands/explain.js';
 import { registerApprovals } from './commands/approvals.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerSessions } from './commands/sessions.js';
+import { registerReplay } from './commands/replay.js';
 
-const COMMANDS: readonly RegisterCommand[] = [registerBroker, registerToken, registerExec, registerShimInstall, registerExplain, registerApprovals, registerAudit, registerDoctor];
+const COMMANDS: readonly RegisterCommand[] = [registerBroker, registerToken, registerExec, registerShimInstall, registerExplain, registerApprovals, registerAudit, registerSessions, registerReplay, registerDoctor];
 
 export const buildProgram = (ctx: CommandContext): Command => {
   const program = new Command('aws-guard')

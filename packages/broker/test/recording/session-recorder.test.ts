@@ -1,0 +1,180 @@
+import t, { type Test } from 'tap';
+import { createHash } from 'node:crypto';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createSessionRecorder, type CommandRecordingContext } from '@aws-guard/broker/recording/session-recorder';
+
+/** A clock that moves only when told to: times in the file are exactly what the test set. */
+const manualClock = (startMs = 1_700_000_000_000) => {
+  let now = startMs;
+  return { clock: () => new Date(now), advance: (ms: number) => void (now += ms), set: (ms: number) => void (now = ms) };
+};
+
+const ctx = (over: Partial<CommandRecordingContext> = {}): CommandRecordingContext => ({
+  sessionId: 'ses_one', agent: 'claude', human: 'alice', requestId: 'req_1', argv: ['s3', 'ls'], columns: 120, ...over,
+});
+
+const readCast = async (path: string) => {
+  const text = await readFile(path, 'utf8');
+  t.ok(text.endsWith('\n'), 'the file ends with a complete line');
+  const [header, ...events] = text.slice(0, -1).split('\n').map((line) => JSON.parse(line) as unknown);
+  return { text, header: header as Record<string, unknown>, events: events as [number, string, string][] };
+};
+
+const sha256 = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+const record = async (t: Test) => {
+  const dir = join(t.testdir(), 'sessions');
+  const time = manualClock();
+  const errors: string[] = [];
+  const recorder = createSessionRecorder({ dir, clock: time.clock, onError: (id, issue) => errors.push(`${id}: ${issue.code}`) });
+  return { dir, time, errors, recorder, path: join(dir, 'ses_one.cast') };
+};
+
+t.test('one command is written as a valid asciicast v2 file, with its timing and an approval marker', async (t) => {
+  const { dir, time, recorder, path, errors } = await record(t);
+  const cmd = recorder.command(ctx({ argv: ['s3', 'ls', 's3://my bucket'] }));
+  time.advance(1500);
+  cmd.marker('approval: waiting for 1 approver');
+  time.advance(2000);
+  cmd.output('stdout', Buffer.from('2025-01-01 bucket-a\n2025-01-01 buc'));
+  time.advance(250);
+  cmd.output('stdout', Buffer.from('ket-b\n'));
+  time.advance(250);
+  cmd.output('stderr', Buffer.from('warning: ****(masked: AccessKeyId, 20 chars)\n'));
+  const end = await cmd.end(0, 'exited');
+  const { text, header, events } = await readCast(path);
+  t.same(header, { version: 2, width: 120, height: 24, timestamp: 1_700_000_000, title: 'claude for alice', env: { TERM: 'xterm-256color', SHELL: '/bin/sh' } });
+  t.same(events, [
+    [0, 'o', "$ aws s3 ls 's3://my bucket'\r\n"],
+    [1.5, 'm', 'approval: waiting for 1 approver'],
+    [3.5, 'o', '2025-01-01 bucket-a\r\n'],
+    [3.75, 'o', '2025-01-01 bucket-b\r\n'],
+    [4, 'o', 'warning: ****(masked: AccessKeyId, 20 chars)\r\n'],
+  ]);
+  t.same(end, { ok: true, value: sha256(text) }, 'end() resolves with the SHA-256 of the file');
+  t.same(await recorder.digest('ses_one'), { ok: true, value: sha256(text) });
+  t.equal((await stat(path)).mode & 0o777, 0o600);
+  t.equal((await stat(dir)).mode & 0o777, 0o700);
+  t.same(errors, []);
+  await recorder.close();
+});
+
+t.test('output without a final newline is completed so the next prompt starts on its own line', async (t) => {
+  const { recorder, path } = await record(t);
+  const cmd = recorder.command(ctx({ argv: ['sts', 'get-caller-identity', '--query', 'Account', '--output', 'text'] }));
+  cmd.output('stdout', Buffer.from('123456789012'));
+  await cmd.end(0, 'exited');
+  const { events } = await readCast(path);
+  t.same(events.map((e) => e[2]), ['$ aws sts get-caller-identity --query Account --output text\r\n', '123456789012', '\r\n']);
+});
+
+t.test('a UTF-8 character split across chunks is recorded whole', async (t) => {
+  const { recorder, path } = await record(t);
+  const cmd = recorder.command(ctx());
+  const bytes = Buffer.from('café ✓\n');
+  cmd.output('stdout', bytes.subarray(0, 4));
+  cmd.output('stdout', bytes.subarray(4, 7));
+  cmd.output('stdout', bytes.subarray(7));
+  await cmd.end(0, 'exited');
+  t.same((await readCast(path)).events.slice(1).map((e) => e[2]).join(''), 'café ✓\r\n');
+});
+
+t.test('overlapping commands of one session interleave by whole lines, never inside one', async (t) => {
+  const { recorder, path, time } = await record(t);
+  const a = recorder.command(ctx({ requestId: 'a', argv: ['s3', 'ls'] }));
+  const b = recorder.command(ctx({ requestId: 'b', argv: ['ec2', 'describe-regions'] }));
+  for (let i = 0; i < 50; i++) {
+    time.advance(10);
+    a.output('stdout', Buffer.from(`a-line-${i}-first-half `));
+    b.output('stdout', Buffer.from(`b-line-${i}-first-half `));
+    a.output('stdout', Buffer.from(`a-second-half\n`));
+    b.output('stdout', Buffer.from(`b-second-half\n`));
+  }
+  const [endA, endB] = await Promise.all([a.end(0, 'exited'), b.end(0, 'exited')]);
+  const { text, events } = await readCast(path);
+  const lines = events.filter((e) => e[1] === 'o').map((e) => e[2]).join('').split('\r\n').filter((l) => l !== '');
+  t.equal(lines.length, 102, 'two prompts and 100 output lines');
+  t.ok(lines.every((l) => /^(\$ aws .*|([ab])-line-\d+-first-half \2-second-half)$/.test(l)), 'no line mixes the two commands');
+  t.same(lines.filter((l) => l.startsWith('a-')), Array.from({ length: 50 }, (_, i) => `a-line-${i}-first-half a-second-half`), 'each command in its own order');
+  const times = events.map((e) => e[0]);
+  t.same(times, [...times].sort((x, y) => x - y), 'times never decrease');
+  t.ok(endA.ok && endB.ok);
+  t.same(endB, { ok: true, value: sha256(text) }, 'the later end covers the whole file');
+});
+
+t.test('times never go back, even when the clock does', async (t) => {
+  const { recorder, path, time } = await record(t);
+  const cmd = recorder.command(ctx());
+  time.advance(5000);
+  cmd.output('stdout', Buffer.from('one\n'));
+  time.advance(-3000);
+  cmd.output('stdout', Buffer.from('two\n'));
+  time.advance(-10_000);
+  cmd.output('stdout', Buffer.from('three\n'));
+  await cmd.end(0, 'exited');
+  t.same((await readCast(path)).events.map((e) => e[0]), [0, 5, 5, 5]);
+});
+
+t.test('a later recorder resumes the file: one header, times continue, a torn last line cut off', async (t) => {
+  const { dir, time, recorder, path } = await record(t);
+  const first = recorder.command(ctx());
+  time.advance(2000);
+  first.output('stdout', Buffer.from('first\n'));
+  await first.end(0, 'exited');
+  await recorder.close();
+  const before = await readFile(path);
+  await appendFile(path, '[2.5,"o","torn');
+  const again = createSessionRecorder({ dir, clock: time.clock });
+  time.advance(1000);
+  const second = again.command(ctx({ requestId: 'req_2', argv: ['s3', 'ls', 's3://b'] }));
+  second.output('stdout', Buffer.from('second\n'));
+  const end = await second.end(0, 'exited');
+  const { text, events } = await readCast(path);
+  t.ok(text.startsWith(before.toString('utf8')), 'what was recorded before is kept byte for byte');
+  t.same(events, [[0, 'o', '$ aws s3 ls\r\n'], [2, 'o', 'first\r\n'], [3, 'o', '$ aws s3 ls s3://b\r\n'], [3, 'o', 'second\r\n']]);
+  t.same(end, { ok: true, value: sha256(text) });
+  await again.close();
+});
+
+t.test('a session reopened after its last command ended keeps its running digest', async (t) => {
+  const { recorder, path } = await record(t);
+  for (const requestId of ['r1', 'r2', 'r3']) {
+    const cmd = recorder.command(ctx({ requestId }));
+    cmd.output('stdout', Buffer.from(`${requestId}\n`));
+    const end = await cmd.end(0, 'exited');
+    t.same(end, { ok: true, value: sha256(await readFile(path)) }, requestId);
+  }
+  t.same(await recorder.digest('ses_one'), { ok: true, value: sha256(await readFile(path)) }, 'digest() between commands');
+});
+
+t.test('a write failure is reported as a value and to onError, never thrown', async (t) => {
+  const root = t.testdir({ 'not-a-dir': 'a file' });
+  const issues: string[] = [];
+  const recorder = createSessionRecorder({ dir: join(root, 'not-a-dir', 'sessions'), onError: (id, issue) => issues.push(`${id} ${issue.code}`) });
+  const cmd = recorder.command(ctx());
+  cmd.output('stdout', Buffer.from('lost\n'));
+  cmd.marker('approval: waiting');
+  const end = await cmd.end(1, 'exited');
+  t.match(end, { ok: false, issue: { code: 'RECORDING_WRITE_FAILED', message: /cannot write the session recording .*ses_one\.cast/ } });
+  t.same(issues, ['ses_one RECORDING_WRITE_FAILED'], 'reported once');
+  t.match(recorder.failure('ses_one'), { code: 'RECORDING_WRITE_FAILED' });
+  t.match(await recorder.digest('ses_one'), { ok: false, issue: { code: 'RECORDING_WRITE_FAILED' } });
+  t.equal(recorder.failure('ses_other'), undefined);
+});
+
+t.test('digest() of a session this process never recorded hashes the file on disk, or says it is missing', async (t) => {
+  const dir = t.testdir({ 'ses_old.cast': '{"version":2}\n' });
+  const recorder = createSessionRecorder({ dir });
+  t.same(await recorder.digest('ses_old'), { ok: true, value: sha256('{"version":2}\n') });
+  t.match(await recorder.digest('ses_gone'), { ok: false, issue: { code: 'RECORDING_NOT_FOUND' } });
+});
+
+t.test('a file that does not start with an asciicast v2 header is not appended to', async (t) => {
+  const dir = t.testdir();
+  await writeFile(join(dir, 'ses_one.cast'), 'not a cast\n');
+  const recorder = createSessionRecorder({ dir });
+  const cmd = recorder.command(ctx());
+  t.match(await cmd.end(0, 'exited'), { ok: false, issue: { code: 'RECORDING_WRITE_FAILED' } });
+  t.equal(await readFile(join(dir, 'ses_one.cast'), 'utf8'), 'not a cast\n');
+});
