@@ -26,9 +26,13 @@ export type DocumentResult = Readonly<{
 export type DocumentRun =
   /** Run `argv` (JSON, no query) and turn its stdout into the agent's format with `finish`. */
   | Readonly<{ kind: 'render'; argv: readonly string[]; format: OutputFormat; finish: (stdout: Buffer) => DocumentResult }>
-  /** The format is one the CLI refuses: it runs as asked, to fail its own way, and its stdout is withheld. */
-  | Readonly<{ kind: 'withhold'; argv: readonly string[]; format: string }>
-  /** Refused before running, as the CLI refuses (a bad --query): nothing is called. */
+  /**
+   * A format the CLI refuses, or a --query the broker cannot apply (apply-query.ts: QUERY_INVALID; the CLI judges
+   * it while parsing its arguments): it runs as asked, to fail its own way, and its stdout is withheld. `unmasked`:
+   * what the agent gets instead when the CLI succeeds and prints after all (that output was not masked).
+   */
+  | Readonly<{ kind: 'withhold'; argv: readonly string[]; format: string; unmasked?: Readonly<{ stderr: string; exitCode: number }> }>
+  /** Refused before running: the command line cannot be run with its output masked. */
   | Readonly<{ kind: 'refuse'; stderr: string; exitCode: number; code: string }>;
 
 export type DocumentInput = Readonly<{
@@ -89,7 +93,8 @@ export const planDocumentRun = (input: DocumentInput): DocumentRun => {
   let query: CompiledQuery | undefined;
   if (typeof globals['query'] === 'string') {
     const compiled = compileQuery(globals['query']);
-    if (!compiled.ok) return { kind: 'refuse', stderr: compiled.issue.stderr, exitCode: compiled.issue.exitCode, code: compiled.issue.code };
+    // The real CLI, given the agent's own --query, prints its own `Bad value for --query …` (exit 255) and calls nothing.
+    if (!compiled.ok) return { kind: 'withhold', argv: input.argv, format, unmasked: { stderr: compiled.issue.stderr, exitCode: compiled.issue.exitCode } };
     query = compiled.value;
   }
   const pages = format === 'text' && input.masking.paginated && globals['no-paginate'] === undefined;

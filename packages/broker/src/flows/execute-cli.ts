@@ -105,6 +105,11 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
     if (result.stderr !== '') await output.sink('stderr', Buffer.from(result.stderr, 'utf8'));
     if (result.exitCode !== undefined && exec.exitCode === 0) exec = { ...exec, exitCode: result.exitCode };
   }
+  // Withheld output of a CLI that succeeded: the agent learns why it got none, and the exit code says it failed.
+  if (doc?.kind === 'withhold' && doc.unmasked !== undefined && exec.reason === 'exited' && exec.exitCode === 0 && printed) {
+    await output.sink('stderr', Buffer.from(doc.unmasked.stderr, 'utf8'));
+    exec = { ...exec, exitCode: doc.unmasked.exitCode };
+  }
   // After a stop the agent may have stopped reading: the last held line must not hold the outcome hostage either.
   const flushed = output.end();
   await (exec.reason === 'exited' || exec.reason === 'killed' ? flushed : Promise.race([flushed, sleep(deps.exec.killGraceMs, undefined, { ref: false })]));

@@ -9,7 +9,7 @@ export type CliValue = CliScalar | CliValue[] | CliObject;
 /** Python dicts keep insertion order; JS objects list integer-like keys (`"7"`) first, so such objects carry it. */
 const KEY_ORDER = Symbol('python-key-order');
 
-/** A JSON object: a plain object (boxed numbers and the interpreter's `&expr` values have prototypes of their own). */
+/** A JSON object: a plain object, or one without a prototype (boxed numbers have a prototype of their own). */
 export const isCliObject = (v: CliValue | undefined): v is CliObject => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v) as unknown;
@@ -48,8 +48,6 @@ export const setOwn = (obj: CliObject, key: string, value: CliValue): void => {
   if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
 };
-
-export const getOwn = (obj: CliObject, key: string): CliValue | undefined => (Object.hasOwn(obj, key) ? obj[key] : undefined);
 
 /** A new object in Python insertion order (later duplicates overwrite in place, as a dict does). */
 export const makeObject = (entries: Iterable<readonly [string, CliValue]>): CliObject => {

@@ -1,5 +1,5 @@
 // Python's str(), repr() and string ordering of CLI values: text and table output print values with str(), error
-// messages with repr(), and sorted()/min()/max() order strings by code point (JS's `<` orders UTF-16 units).
+// messages with repr(), and sorted() orders strings by code point (JS's `<` orders UTF-16 units).
 import { isCliObject, keysOf, type CliValue } from './cli-value.js';
 import { formatPyNumber, isPyNumber } from './py-number.js';
 
@@ -56,14 +56,6 @@ export const comparePyStrings = (a: string, b: string): number => {
   }
   return x - y;
 };
-
-// str.isspace(): what str.strip() and int()/float() take away; more than JS's trim(), and not U+FEFF.
-const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const LEADING_SPACE = new RegExp(`^[${PY_SPACE}]+`);
-const TRAILING_SPACE = new RegExp(`[${PY_SPACE}]+$`);
-
-export const pyLstrip = (s: string): string => s.replace(LEADING_SPACE, '');
-export const pyStrip = (s: string): string => pyLstrip(s).replace(TRAILING_SPACE, '');
 
 /** sorted() of strings. */
 export const sortPyStrings = (keys: Iterable<string>): string[] => [...keys].sort(comparePyStrings);

@@ -1,10 +1,10 @@
 // `--output json`: Python's json.dumps(value, indent=4, ensure_ascii=False) plus a newline, as the CLI prints it,
-// and the compact ensure_ascii form jmespath's to_string() uses.
+// and the one-line form (YAML output writes a bare scalar so).
 import { hasKeyOrder, isCliObject, keysOf, type CliObject, type CliValue } from './cli-value.js';
 import { formatJsonNumber, isPyNumber, stringifyMarked } from './py-number.js';
 
 export type JsonStyle = Readonly<{
-  /** Spaces per level (with `,` / `: ` separators), or undefined for one line with `,` / `:` (to_string()). */
+  /** Spaces per level (with `,` / `: ` separators), or undefined for one line with `,` / `:`. */
   indent?: number;
   /** Escape every character outside printable ASCII (`\u00e9`), as json.dumps does unless told otherwise. */
   ensureAscii: boolean;

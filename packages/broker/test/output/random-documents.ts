@@ -3,14 +3,23 @@
 // every form, and nesting that exercises every branch of the formatters.
 export type Random = Readonly<{ next: () => number; pick: <T>(items: readonly T[]) => T }>;
 
-export const seeded = (seed: number): Random => {
+const random = (step: (state: number) => number, seed: number): Random => {
   let state = seed;
   const next = (): number => {
-    state = (state * 1103515245 + 12345) % 2147483648;
+    state = step(state);
     return state / 2147483648;
   };
   return { next, pick: (items) => items[Math.floor(next() * items.length)]! };
 };
+
+/** glibc's rand(): Math.imul keeps the product exact mod 2^32. */
+export const seeded = (seed: number): Random => random((state) => (Math.imul(state, 1103515245) + 12345) & 0x7fffffff, seed);
+
+/**
+ * The generator fixtures/yaml-v2-golden.json was recorded with: its product passes 2^53 and rounds, so it falls
+ * into a short cycle (about 600 distinct queries in 20 000). Kept only so that the recording stays valid.
+ */
+export const seededAsRecorded = (seed: number): Random => random((state) => (state * 1103515245 + 12345) % 2147483648, seed);
 
 const STRINGS = [
   '', 'a', 'abc', 'Name', 'true', '123', '1.5', 'null', '~', 'é', '東京タワー', '😀x', 'a b', ' lead', 'trail ', 'a: b', '#x',

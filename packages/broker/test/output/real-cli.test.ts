@@ -1,15 +1,13 @@
-// The real CLI against the emulator, run twice per case: once with `--output json` and no query (what the broker
-// runs), once as the agent asked. Rendering the first as the agent asked must give the second byte for byte:
-// stdout, and stderr and exit code where the CLI fails.
+// The real CLI against the emulator, run twice per case: once as the broker runs it (`--output json` and no query;
+// text of a paginated operation page by page), once as the agent asked. Rendering the first as the agent asked
+// must give the second byte for byte: stdout, and stderr and exit code where the CLI fails. A --query the broker
+// leaves to the CLI (QUERY_INVALID) is the CLI's own run with its stdout withheld.
 import t from 'tap';
-import { compileQuery } from '@aws-guard/broker/output/apply-query';
-import type { CliValue } from '@aws-guard/broker/output/cli-value';
-import { parseCliJson } from '@aws-guard/broker/output/parse-cli-json';
-import { renderPagedText, type Paginator } from '@aws-guard/broker/output/render-text-pages';
+import { compileQuery, type QueryIssue } from '@aws-guard/broker/output/apply-query';
 import { startMoto } from '../../../../test/helpers/moto.js';
 import { runAwsDirect } from '../../../../test/helpers/real-aws.js';
 import { runCliPython, type FormatResult } from './awscli-harness.js';
-import { renderCase } from './render-case.js';
+import { matchesCli, renderCase, type RenderedCase } from './render-case.js';
 import { runAwsInTerminal } from './terminal-aws.js';
 
 const moto = await startMoto();
@@ -106,44 +104,57 @@ const CASES: readonly Case[] = [
   { args: ['ssm', 'get-parameter', '--name', '/output/b', '--with-decryption'], operation: 'GetParameter', variants: PLAIN },
 ];
 
-/** botocore's paginators for the operations above (TextFormatter prints those page by page). */
-const PAGINATORS = JSON.parse(
-  await runCliPython(
-    `import botocore.session, json, sys
+/** The operations above that botocore paginates (the CLI prints their text output page by page). */
+const PAGINATED = new Set(
+  JSON.parse(
+    await runCliPython(
+      `import botocore.session, json, sys
 s = botocore.session.get_session()
-out = {}
-for svc, op in json.load(sys.stdin):
-    if not s.get_service_model(svc).operation_model(op) or not s.get_paginator_model(svc)._paginator_config.get(op): continue
-    c = s.get_paginator_model(svc).get_paginator(op)
-    rk = c['result_key']
-    out[op] = {'resultKeys': rk if isinstance(rk, list) else [rk], 'nonAggregateKeys': c.get('non_aggregate_keys', [])}
-print(json.dumps(out))`,
-    JSON.stringify(CASES.map((c) => [c.args[0] === 's3api' ? 's3' : c.args[0], c.operation])),
-  ),
-) as Record<string, Paginator>;
+print(json.dumps([op for svc, op in json.load(sys.stdin) if s.get_paginator_model(svc)._paginator_config.get(op)]))`,
+      JSON.stringify(CASES.map((c) => [c.args[0] === 's3api' ? 's3' : c.args[0], c.operation])),
+    ),
+  ) as string[],
+);
 
-const renderText = (printed: string, query: string | undefined, paginator: Paginator): FormatResult => {
-  const compiled = query === undefined ? undefined : compileQuery(query);
-  if (compiled !== undefined && !compiled.ok) return { stdout: '', stderr: compiled.issue.stderr, code: 255 };
-  const rendered = renderPagedText(parseCliJson(printed) as CliValue, compiled?.value, paginator);
-  return rendered.ok ? { stdout: rendered.value, stderr: '', code: 0 } : { stdout: rendered.issue.stdout, stderr: rendered.issue.stderr, code: 255 };
+/**
+ * Text output of a paginated operation as document-output.ts makes it: the CLI prints each page as one line of
+ * JSON (`--output text --query 'to_string(@)'`), each page goes through the query and the text renderer.
+ */
+const pagedText = async (args: readonly string[], query: string | undefined): Promise<RenderedCase> => {
+  const pages = (await must([...args, '--output', 'text', '--query', 'to_string(@)'])).split('\n').filter((line) => line !== '');
+  let stdout = '';
+  for (const page of pages) {
+    const printed = renderCase({ doc: '', query: query ?? null, format: 'text' }, page);
+    stdout += printed.stdout;
+    if (printed.code !== 0) return { ...printed, stdout };
+  }
+  return { stdout, stderr: '', code: 0, queryFailed: false };
 };
+
+/** A --query the broker leaves to the CLI: the CLI runs as asked, its stdout withheld (exit 255 if it printed). */
+const withheld = (real: FormatResult, issue: QueryIssue): RenderedCase =>
+  real.code === 0 && real.stdout !== '' ? { stdout: '', stderr: issue.stderr, code: 255, queryFailed: false } : { ...real, stdout: '', queryFailed: false };
 
 const describe = (v: Variant): string => `--output ${v.output}${v.query === undefined ? '' : ` --query '${v.query}'`}${v.color === true ? ' --color on' : ''}`;
 
 for (const c of CASES)
   t.test(`aws ${c.args.join(' ')}`, async (t) => {
     const printed = await must([...c.args, '--output', 'json']);
-    const paginator = PAGINATORS[c.operation];
     await Promise.all(
       c.variants.map(async (v) => {
         const real = await aws([...c.args, '--output', v.output, ...(v.query === undefined ? [] : ['--query', v.query]), ...(v.color === true ? ['--color', 'on'] : [])]);
         const expected: FormatResult = { stdout: real.stdout.toString(), stderr: real.code === 0 ? '' : real.stderr, code: real.code ?? -1 };
+        const compiled = v.query === undefined ? undefined : compileQuery(v.query);
+        const asked = { doc: '', query: v.query ?? null, format: v.output, color: v.color ?? false, title: c.operation };
         const mine =
-          v.output === 'text' && paginator !== undefined
-            ? renderText(printed, v.query, paginator)
-            : renderCase({ doc: '', query: v.query ?? null, format: v.output, color: v.color ?? false, title: c.operation }, printed);
-        t.same(mine, expected, describe(v));
+          compiled !== undefined && !compiled.ok
+            ? withheld(expected, compiled.issue)
+            : v.output === 'text' && PAGINATED.has(c.operation)
+              ? await pagedText(c.args, v.query)
+              : renderCase(asked, printed);
+        // A query failing as it evaluates prints the library's message where the CLI prints Python's.
+        if (mine.queryFailed) t.ok(matchesCli(mine, expected, asked), `${describe(v)}: fails as the CLI fails`, { mine, expected });
+        else t.same({ stdout: mine.stdout, stderr: mine.stderr, code: mine.code }, expected, describe(v));
       }),
     );
   });
