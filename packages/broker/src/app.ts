@@ -57,6 +57,8 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   // Signed checkpoints every 1000 records or 60 s, and the last one in audit.close() at stop (audit-format.md).
   const auditKey = await loadOrCreateAuditSigningKey(config.dataDir);
   const audit = await createAuditLog({ dir: auditDirOf(config.dataDir), checkpoints: { signer: auditKey.signer } });
+  // The log itself recorded them (broker.recovered); the operator should hear of it too.
+  if (audit.recovered !== null) log.warn({ seq: audit.recovered.seq, unfinished: audit.recovered.data['count'] }, 'the previous broker stopped with commands unfinished (audit broker.recovered)');
   const { source: credentials, warning: credentialsWarning } = createCredentialSource(config.credentials, { region: config.region, endpoint: config.awsEndpointUrl });
   const actor = { kind: 'broker' as const };
   const approvals = config.redisUrl === undefined ? createEmbeddedApprovalStore() : createRedisApprovalStore({ url: config.redisUrl });

@@ -22,16 +22,23 @@ export type AuditLineReader = Readonly<{
   tornTail: () => Readonly<{ bytes: number }> | null;
 }>;
 
+/** Bytes [start, end) of a file; `start` must be the start of a line. */
+export type ByteRange = Readonly<{ start: number; end: number }>;
+
 /**
- * Streams the lines of an audit file. Rejects (on iteration) if the file cannot be read. A line longer than any
- * record can be is yielded cut at MAX_RECORD_BYTES + 1 bytes (it cannot parse), so memory stays bounded.
+ * Streams the lines of an audit file (or of `range` of it). Rejects (on iteration) if the file cannot be read. A
+ * line longer than any record can be is yielded cut at MAX_RECORD_BYTES + 1 bytes (it cannot parse), so memory
+ * stays bounded.
  */
-export function readAuditLines(path: string): AuditLineReader {
+export function readAuditLines(path: string, range?: ByteRange): AuditLineReader {
   let rest: Buffer = Buffer.alloc(0);
   async function* lines(): AsyncGenerator<string> {
     let skipping = false;
     // Large reads, and one decode and split per chunk rather than per line: verify's throughput depends on it.
-    for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })) {
+    // createReadStream's `end` is inclusive; an empty range must read nothing (end: -1 would read everything).
+    if (range !== undefined && range.end <= range.start) return;
+    const bounds = range === undefined ? {} : { start: range.start, end: range.end - 1 };
+    for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES, ...bounds })) {
       let data: Buffer = rest.length === 0 ? (chunk as Buffer) : Buffer.concat([rest, chunk as Buffer]);
       let start = 0;
       if (skipping) {

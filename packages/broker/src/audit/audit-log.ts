@@ -1,6 +1,6 @@
 // The embedded audit log: appends events as hash-chained JSON lines to <dir>/audit.jsonl, each one durable
-// (fsynced) before its promise resolves, with signed checkpoints when given a signer. A failed append rejects;
-// it is never logged and skipped.
+// (fsynced) before its promise resolves, with signed checkpoints when given a signer, and at start-up a
+// `broker.recovered` record for commands a crash left unfinished. A failed append rejects; it is never skipped.
 import { mkdir } from 'node:fs/promises';
 import { CHECKPOINT_TYPE } from '@aws-guard/shared/audit/checkpoint-signature';
 import { auditEventSchema, type AuditEvent, type AuditRecord } from '@aws-guard/shared/audit/audit-record';
@@ -11,6 +11,7 @@ import { auditFilePath } from './audit-files.js';
 import type { CheckpointSigner } from './audit-signing-key.js';
 import { buildRecords, type Built, type Pending, type SignState } from './build-records.js';
 import { findLastCheckpoint } from './find-last-checkpoint.js';
+import { findUnfinishedCommands, type UnfinishedScan } from './find-unfinished-commands.js';
 import { recoverChainState, type ChainState, type Recovery } from './recover-chain-state.js';
 
 /** Appends waiting while a batch is written go out together in the next one (group commit: one fsync). */
@@ -34,6 +35,8 @@ export type AuditLog = Readonly<{
   path: string;
   /** What start-up found: where the chain continues and any torn last line set aside (worth a record). */
   recovery: Recovery;
+  /** The `broker.recovered` record written at start-up, or null if no command was left unfinished. */
+  recovered: AuditRecord | null;
   /** Resolves with the record once it is on disk; rejects with AuditAppendError otherwise. */
   append: (event: AuditEvent) => Promise<AuditRecord>;
   /** The last durable record's seq and hash (seq 0 and the genesis hash for an empty log). */
@@ -99,9 +102,18 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
     closed || sign.since === 0 || clock().getTime() - lastCheckpointAt < everyMs ? null : enqueue(null).catch(() => null);
   const stopTimer = signing === null ? () => {} : (options.checkpoints?.timer ?? intervalTimer)(tick, Math.min(everyMs, 1000));
 
+  let recovered: AuditRecord | null;
+  try {
+    recovered = await recordUnfinished(await findUnfinishedCommands(path, state.size), enqueue);
+  } catch (e) {
+    stopTimer();
+    throw new AuditOpenError('AUDIT_OPEN_FAILED', `cannot record the commands left unfinished in ${path}: ${(e as Error).message}`, { cause: e });
+  }
+
   return {
     path,
     recovery,
+    recovered,
     append(event) {
       if (closed) return Promise.reject(new AuditAppendError('AUDIT_LOG_CLOSED', 'the audit log is closed'));
       const checked = checkEvent(event);
@@ -135,6 +147,21 @@ async function openLog(dir: string, path: string, clock: () => Date): Promise<Re
   }
 }
 
+/**
+ * Before anything else is appended (the broker's own `broker.started` included), so that the record follows the
+ * crash it reports. None when nothing was left unfinished: a cleanly stopped log gets no such record.
+ */
+async function recordUnfinished(
+  scan: UnfinishedScan, enqueue: (event: AuditEvent) => Promise<AuditRecord | null>,
+): Promise<AuditRecord | null> {
+  if (scan.count === 0) return null;
+  const { unfinished, count, previousStart, scannedAfter } = scan;
+  const data = { unfinished, count, omitted: count - unfinished.length, previousStart, scannedAfter };
+  const event = checkEvent({ type: 'broker.recovered', actor: { kind: 'broker' }, data }, true);
+  if (typeof event === 'string') throw new Error(event);
+  return enqueue(event);
+}
+
 /** Where signing resumes after a restart: the last checkpoint's signature and the records after it. */
 async function signStateAt(path: string, state: ChainState): Promise<SignState> {
   try {
@@ -154,8 +181,10 @@ function intervalTimer(tick: () => Promise<unknown>, periodMs: number): () => vo
 
 /** The event in record order without undefined fields, copied (so later changes by the caller are not
  * hashed), or what is wrong with it. */
-function checkEvent(event: AuditEvent): AuditEvent | string {
-  if (event.type === CHECKPOINT_TYPE) return 'invalid audit event: checkpoints are written by the log itself';
+function checkEvent(event: AuditEvent, byTheLog = false): AuditEvent | string {
+  if (!byTheLog && (event.type === CHECKPOINT_TYPE || event.type === 'broker.recovered')) {
+    return `invalid audit event: ${event.type} records are written by the log itself`;
+  }
   const checked = auditEventSchema.safeParse(event);
   if (!checked.success) {
     const first = checked.error.issues[0];

@@ -10,6 +10,8 @@ export const MAX_RECORD_BYTES = 1024 * 1024;
 export const AUDIT_EVENT_TYPES = [
   'broker.started',
   'broker.stopped',
+  // Written by the log itself at start-up (never through append): commands a crash left unfinished.
+  'broker.recovered',
   'policy.loaded',
   'command.requested',
   'command.refused',
@@ -27,6 +29,10 @@ export const AUDIT_EVENT_TYPES = [
   'audit.checkpoint',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/** The records that end a command: after `command.requested`, exactly one of these follows unless the broker
+ * died first (which the next start records as `broker.recovered`). */
+export const TERMINAL_COMMAND_TYPES = ['command.executed', 'command.refused', 'command.cancelled', 'command.failed'] as const;
 
 export const ACTOR_KINDS = ['agent', 'approver', 'admin', 'broker'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];

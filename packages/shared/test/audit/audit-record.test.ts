@@ -6,7 +6,7 @@ import { makeChain } from './make-chain.js';
 
 t.test('the event types written today are stable', async (t) => {
   t.same([...AUDIT_EVENT_TYPES], [
-    'broker.started', 'broker.stopped', 'policy.loaded', 'command.requested', 'command.refused',
+    'broker.started', 'broker.stopped', 'broker.recovered', 'policy.loaded', 'command.requested', 'command.refused',
     'command.started', 'command.executed', 'command.cancelled', 'command.failed',
     'approval.requested', 'approval.approved', 'approval.denied', 'approval.consumed', 'approval.expired', 'approval.cancelled',
     'audit.checkpoint',
