@@ -19,6 +19,8 @@ import { createBrokerServer } from './server/http-server.js';
 import { handleAgentConnection } from './server/agent-connection.js';
 import { runCommand } from './flows/run-command.js';
 import { resolveMaskStyle } from './masking/mask-key.js';
+import { createSessionRecorder } from './recording/session-recorder.js';
+import { sessionsDirOf } from './recording/cast-format.js';
 import { createCommandJudge } from './flows/command-judge.js';
 import { createEmbeddedApprovalStore } from './approval/embedded-approval-store.js';
 import { createRedisApprovalStore } from './approval/redis-approval-store.js';
@@ -80,6 +82,12 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
     void approvals.health().then((h) => (storeHealth = h));
   }, 5_000);
   sweeper.unref();
+  // A recording that cannot be written is logged and named in the command's audit record (recording.failed):
+  // the audit log, not the recording, is what a command may not run without.
+  const recorder = createSessionRecorder({
+    dir: sessionsDirOf(config.dataDir),
+    onError: (sessionId, issue) => log.error({ sessionId, code: issue.code }, `session recording failed: ${issue.message}`),
+  });
   const runDeps = {
     cli: cli.value,
     endpointUrl: config.awsEndpointUrl,
@@ -101,6 +109,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
     },
     log,
     maskStyle: maskStyle.value,
+    recorder,
   };
   const hello = { brokerVersion: appEnv.version, cli: { version: cli.value.version, major: cli.value.major, versionText: cli.value.versionText } };
   const server = createBrokerServer({
@@ -176,6 +185,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
         await server.close();
         await approvals.close();
         await audit.append({ type: 'broker.stopped', actor, data: { why } }).catch((e: unknown) => log.error({ err: (e as Error).message }, 'could not audit broker stop'));
+        await recorder.close();
         await audit.close();
       },
     }),

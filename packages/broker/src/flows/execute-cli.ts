@@ -13,6 +13,7 @@ import { sandboxIsolation, type SandboxView } from '../exec/isolation.js';
 import { maskStreams } from '../masking/mask-streams.js';
 import type { RunCommandDeps } from './run-command.js';
 import type { DocumentRun } from './document-output.js';
+import type { CommandRecording } from '../recording/session-recorder.js';
 
 /** `masked`: values masked in stdout and stderr, by kind (docs/masking.md). */
 export type Executed = {
@@ -33,6 +34,8 @@ export type ExecContext = Readonly<{
   timeoutMs: number;
   /** Under bubblewrap, when the agent's paths can be shown: its cwd and the binds (files/agent-view.ts). */
   view: SandboxView | null;
+  /** The session recording: it gets what the record may hold (masked output, never a revealed value). */
+  recording?: CommandRecording | undefined;
 }>;
 
 const request = (ctx: ExecContext, argv: readonly string[], readsStdin: boolean): ExecRequest => ({
@@ -72,6 +75,7 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
   // Secrets are masked before anything else sees the output: the digests are of what the agent received.
   const output = maskStreams((stream, chunk) => {
     hashes[stream].update(chunk);
+    ctx.recording?.output(stream, chunk);
     return channel.write(stream, chunk);
   });
   // A document is held whole (within exec.maxOutputBytes) until it can be parsed and masked: nothing streams.
@@ -100,6 +104,7 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
     else {
       // A revealed value reaches the agent as it is (no pattern pass); the digest is of the record's copy.
       hashes.stdout.update(result.record);
+      ctx.recording?.output('stdout', result.record);
       await writeAll((chunk) => channel.write('stdout', chunk), result.agent);
     }
     if (result.stderr !== '') await output.sink('stderr', Buffer.from(result.stderr, 'utf8'));

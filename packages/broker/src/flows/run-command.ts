@@ -25,6 +25,8 @@ import { openLocalFiles } from './local-files.js';
 import { agentView } from '../files/agent-view.js';
 import { planDocumentRun, type DocumentRun } from './document-output.js';
 import type { MaskStyle } from '../masking/mask-style.js';
+import type { SessionRecorder } from '../recording/session-recorder.js';
+import { TERMINAL_COMMAND_TYPES } from '@aws-guard/shared/audit/audit-record';
 import { dryRunCli, executeCli, type ExecContext } from './execute-cli.js';
 
 export type AnalyzeOutcome =
@@ -56,6 +58,8 @@ export type RunCommandDeps = Readonly<{
   log: Logger;
   /** How document masks are written (masking.style): lengths, or keyed hashes. */
   maskStyle: MaskStyle;
+  /** Records each agent session as an asciicast (docs/sessions.md); masked output only. */
+  recorder?: SessionRecorder;
   newRequestId?: () => string;
 }>;
 
@@ -83,8 +87,16 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
   const requestId = (deps.newRequestId ?? defaultRequestId)();
   const { identity } = channel;
   const actor = { kind: 'agent' as const, agent: identity.agent, human: identity.human, role: identity.role };
-  const record = (type: AuditEventType, data: JsonObject, code?: string) =>
-    deps.audit.append({ type, requestId, sessionId: identity.sessionId, actor, data, ...(code === undefined ? {} : { code }) });
+  const recording = deps.recorder?.command({ sessionId: identity.sessionId, agent: identity.agent, human: identity.human, requestId, argv: run.argv, columns: run.terminal.columns });
+  // The record that ends a command carries the digest of the session's recording up to and including it.
+  const record = async (type: AuditEventType, data: JsonObject, code?: string) => {
+    let recorded: JsonObject = {};
+    if (recording !== undefined && (TERMINAL_COMMAND_TYPES as readonly string[]).includes(type)) {
+      const ended = await recording.end(typeof data['exitCode'] === 'number' ? data['exitCode'] : null, type);
+      recorded = { recording: ended.ok ? { sha256: ended.value } : { failed: ended.issue.code } };
+    }
+    return deps.audit.append({ type, requestId, sessionId: identity.sessionId, actor, data: { ...data, ...recorded }, ...(code === undefined ? {} : { code }) });
+  };
   const guardExit = deps.cli.major >= 2 ? 252 : 255;
 
   const analysis = deps.analyze(run.argv, run.env);
@@ -96,6 +108,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
   }
 
   const refuse = async (stderr: string, exitCode: number, code: string, data: JsonObject) => {
+    recording?.output('stderr', Buffer.from(stderr));
     await record('command.refused', { ...data, exitCode }, code);
     await channel.write('stderr', Buffer.from(stderr));
     channel.exit(requestId, exitCode, 'refused');
@@ -154,6 +167,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
 
     let approval: { approvalId: string; approvers: readonly string[] } | undefined;
     if (decision.effect === 'approve' && deps.approvals !== undefined) {
+      recording?.marker(`approval: waiting for a human decision (${decision.rule})`);
       const held = await holdForApproval({ store: deps.approvals, region: cmd.region ?? deps.defaultRegion ?? null, record, fileDigests: local.digests, files: await local.approvalFiles(), ...(deps.notifyApprovers === undefined ? {} : { notify: deps.notifyApprovers }) }, channel, cmd, decision, requestId);
       if (held.kind === 'unavailable') {
         await record('command.failed', { stage: 'approval', reason: held.message }, 'STORE_UNAVAILABLE');
@@ -165,11 +179,19 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
         return refuse(out.stderr, out.exitCode, held.code, { ...held.data, ...policyData, reason: held.reason });
       }
       approval = { approvalId: held.approvalId, approvers: held.approvers };
+      recording?.marker(`approval: approved by ${held.approvers.join(', ')}`);
     }
 
     // The slot comes before the credentials: a command that queued long must not start on credentials minted
     // for a time limit that began while it waited.
-    const slot = await deps.slots.acquire({ agent: identity.agent, signal: channel.cancelled, onQueued: (q) => channel.queued({ requestId, ...q }) });
+    const slot = await deps.slots.acquire({
+      agent: identity.agent,
+      signal: channel.cancelled,
+      onQueued: (q) => {
+        recording?.marker(`queued: ${q.running} of ${q.max} commands running`);
+        channel.queued({ requestId, ...q });
+      },
+    });
     if (!slot.ok) return cancelled('queue');
     // Credentials minted for this identity (and the policy's role for it), alive for the command's whole time limit.
     const timeoutMs = decision.timeoutMs ?? deps.exec.timeoutMs;
@@ -187,7 +209,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
     }
 
     const shown = view === null ? null : { cwd: view.cwd, mounts: local.mounts };
-    const ctx: ExecContext = { deps, channel, sandbox, credentials: creds.value.credentials, run, timeoutMs, view: shown };
+    const ctx: ExecContext = { deps, channel, sandbox, credentials: creds.value.credentials, run, timeoutMs, view: shown, recording };
     let outcome;
     let returned: { ok: true } | { ok: false; code: string; message: string } = { ok: true };
     try {
