@@ -84,6 +84,7 @@ t.test('a policy reveal shows the agent the value, and the audit says so', async
     "  - { id: all, effect: allow, actions: ['*'] }",
     'masking:',
     "  - { id: ci-reads-real, agents: ['*'], commands: ['secretsmanager get-secret-value'], params: { SecretId: real }, reveal: [SecretString] }",
+    "  - { id: ci-presigns, agents: ['*'], commands: ['s3 presign'], reveal: ['@'] }",
     '',
   ].join('\n'));
   const revealing = await startBroker({ endpointUrl: moto.url, args: ['--policy', policy] });
@@ -97,6 +98,17 @@ t.test('a policy reveal shows the agent the value, and the audit says so', async
   const executed = records.filter((r) => r.type === 'command.executed');
   t.match(executed.at(-2)?.data, { revealed: ['SecretString'], maskRules: ['ci-reads-real'] }, 'the reveal is audited');
   t.notMatch(JSON.stringify(records), 'hunter2', 'and the audit still never holds the value');
+
+  // A streamed command revealed whole: the agent gets the CLI's bytes; the record keeps the masked copy.
+  const masked = await runAws(['s3', 'presign', 's3://b/k'], { env });
+  t.match(masked.stdout.toString(), /Signature=\*\*\*\*\(masked: PresignedSignature/, 'without a reveal the signature is masked');
+  const presigned = await runAws(['s3', 'presign', 's3://b/k'], { env: renv });
+  t.match(presigned.stdout.toString(), /Signature=[A-Za-z0-9%+/=]{20,}&/, 'revealed: the URL carries its signature');
+  const after = await readAuditRecords(revealing.dataDir);
+  const last = after.filter((r) => r.type === 'command.executed').at(-1);
+  t.match(last?.data, { revealed: ['@'], maskRules: ['ci-presigns'], masked: { PresignedSignature: 1 } }, 'the reveal is audited, the record counts the masked copy');
+  const signature = /Signature=([A-Za-z0-9%+/=]{20,})&/.exec(presigned.stdout.toString())?.[1] ?? 'none';
+  t.notMatch(JSON.stringify(after), signature, 'the audit never holds the signature');
 });
 
 t.test('hmac style: equal values get equal masks, without the value', async (t) => {

@@ -13,7 +13,7 @@ import type { Policy, RoleMapping } from '../policy/policy.js';
 import type { RoleTarget } from '../credentials/credential-source.js';
 import type { Identity } from '../auth/identity.js';
 import type { AnalyzeOutcome } from './run-command.js';
-import type { Decision, DocumentMasking } from './refusal.js';
+import type { Decision } from './refusal.js';
 import { selectMasking } from '../policy/select-masking.js';
 import { needsDocumentMasking, planMasking } from '../masking/plan-document-masking.js';
 
@@ -40,12 +40,17 @@ export const createCommandJudge = (opts: JudgeOptions): Result<CommandJudge, str
   const cliMajor = opts.cliMajor === 2 ? 2 : 1;
   const context = opts.defaultRegion === undefined ? {} : { defaultRegion: opts.defaultRegion };
 
-  /** Model operations only: custom commands (`ecr get-login-password`) print text, masked by the pattern detectors. */
-  const documentMasking = (cmd: AwsCommand, who: Parameters<typeof selectMasking>[2]): DocumentMasking | undefined => {
-    const op = cmd.custom || cmd.localOnly ? undefined : model.operation(cmd.service, cmd.operation);
-    if (op === undefined) return undefined;
+  /**
+   * Model operations are masked as documents. Custom commands (`ecr get-login-password`, `s3 presign`) print text,
+   * masked by the pattern detectors; a policy `reveal: ['@']` shows the agent their whole output (still masked
+   * in the record), which is what a CI job that must log in needs.
+   */
+  const outputMasking = (cmd: AwsCommand, who: Parameters<typeof selectMasking>[2]): Pick<Decision, 'masking' | 'streamReveal'> => {
+    if (cmd.localOnly) return {};
     const rules = selectMasking(policy, cmd, who, context);
-    return needsDocumentMasking(op, rules) ? Object.freeze({ plan: planMasking(model, op, rules), ruleIds: rules.ruleIds, paginated: op.paginated }) : undefined;
+    const op = cmd.custom ? undefined : model.operation(cmd.service, cmd.operation);
+    if (op === undefined) return rules.revealPaths.includes('@') ? { streamReveal: rules.ruleIds } : {};
+    return needsDocumentMasking(op, rules) ? { masking: Object.freeze({ plan: planMasking(model, op, rules), ruleIds: rules.ruleIds, paginated: op.paginated }) } : {};
   };
 
   return ok(
@@ -62,7 +67,7 @@ export const createCommandJudge = (opts: JudgeOptions): Result<CommandJudge, str
         const decision = evaluatePolicy(policy, cmd, who, context);
         // Chosen in the same synchronous call as the decision, so both come from the same policy even across a reload.
         const mapping = decision.decision === 'deny' ? undefined : selectRoleMapping(policy, who);
-        const masking = decision.decision === 'deny' ? undefined : documentMasking(cmd, who);
+        const masking = decision.decision === 'deny' ? {} : outputMasking(cmd, who);
         return {
           effect: decision.decision,
           rule: decision.rule,
@@ -71,7 +76,7 @@ export const createCommandJudge = (opts: JudgeOptions): Result<CommandJudge, str
           ...(decision.approval === undefined ? {} : { approval: decision.approval }),
           ...(decision.timeoutMs === undefined ? {} : { timeoutMs: decision.timeoutMs }),
           ...(mapping === undefined ? {} : { role: roleTarget(mapping) }),
-          ...(masking === undefined ? {} : { masking }),
+          ...masking,
         };
       },
       policyHash: () => policy.hash,

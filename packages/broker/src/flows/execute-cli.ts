@@ -36,6 +36,8 @@ export type ExecContext = Readonly<{
   view: SandboxView | null;
   /** The session recording: it gets what the record may hold (masked output, never a revealed value). */
   recording?: CommandRecording | undefined;
+  /** A policy reveals this (streamed) command's whole output to the agent: it gets the CLI's bytes unmasked. */
+  revealStream?: boolean;
 }>;
 
 const request = (ctx: ExecContext, argv: readonly string[], readsStdin: boolean): ExecRequest => ({
@@ -73,14 +75,22 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
   const { channel, deps } = ctx;
   const hashes = { stdout: createHash('sha256'), stderr: createHash('sha256') };
   // Secrets are masked before anything else sees the output: the digests are of what the agent received.
+  // Revealed: the masked copy still makes the digests, counts and recording; the agent gets the CLI's own bytes.
+  const revealed = doc === null && ctx.revealStream === true;
   const output = maskStreams((stream, chunk) => {
     hashes[stream].update(chunk);
     ctx.recording?.output(stream, chunk);
-    return channel.write(stream, chunk);
+    return revealed ? undefined : channel.write(stream, chunk);
   });
   // A document is held whole (within exec.maxOutputBytes) until it can be parsed and masked: nothing streams.
   const held: Buffer[] = [];
-  const sink = doc === null || doc.kind === 'refuse' ? output.sink : (stream: 'stdout' | 'stderr', chunk: Buffer) => (stream === 'stdout' ? void held.push(chunk) : output.sink(stream, chunk));
+  const sink = revealed
+    ? async (stream: 'stdout' | 'stderr', chunk: Buffer) => {
+        await Promise.all([output.sink(stream, chunk), channel.write(stream, chunk)]);
+      }
+    : doc === null || doc.kind === 'refuse'
+      ? output.sink
+      : (stream: 'stdout' | 'stderr', chunk: Buffer) => (stream === 'stdout' ? void held.push(chunk) : output.sink(stream, chunk));
   const running = runAwsCli(request(ctx, doc?.kind === 'render' || doc?.kind === 'withhold' ? doc.argv : argv, cmd.readsStdin), sink);
   let cancel: string | undefined;
   const onCancel = () => {
@@ -127,6 +137,6 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
     digests: { stdoutSha256: hashes.stdout.digest('hex'), stderrSha256: hashes.stderr.digest('hex') },
     cancel,
     masked,
-    ...(document === undefined ? {} : { revealed: document.revealed }),
+    ...(document === undefined ? (revealed ? { revealed: ['@'] } : {}) : { revealed: document.revealed }),
   };
 };

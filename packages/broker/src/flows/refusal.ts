@@ -27,6 +27,8 @@ export type Decision = Readonly<{
    * policy's mask/reveal rules, from the same policy as the decision. Absent = the output streams, pattern-masked.
    */
   masking?: DocumentMasking;
+  /** For a custom command a policy reveals whole (`reveal: ['@']`): the rule ids; its output reaches the agent unmasked. */
+  streamReveal?: readonly string[];
 }>;
 
 export type DocumentMasking = Readonly<{

@@ -83,6 +83,12 @@ const outcomeData = (exec: ExecOutcome): JsonObject => ({
   stderrBytes: exec.stderrBytes,
 });
 
+/** The policy masking entries that applied, for the audit. */
+const maskRulesOf = (decision: Decision): JsonObject => {
+  const ids = decision.masking?.ruleIds ?? decision.streamReveal ?? [];
+  return ids.length === 0 ? {} : { maskRules: [...ids] };
+};
+
 export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, run: CommandRun): Promise<void> => {
   const requestId = (deps.newRequestId ?? defaultRequestId)();
   const { identity } = channel;
@@ -209,7 +215,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
     }
 
     const shown = view === null ? null : { cwd: view.cwd, mounts: local.mounts };
-    const ctx: ExecContext = { deps, channel, sandbox, credentials: creds.value.credentials, run, timeoutMs, view: shown, recording };
+    const ctx: ExecContext = { deps, channel, sandbox, credentials: creds.value.credentials, run, timeoutMs, view: shown, recording, revealStream: decision.streamReveal !== undefined };
     let outcome;
     let returned: { ok: true } | { ok: false; code: string; message: string } = { ok: true };
     try {
@@ -233,7 +239,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
     // The CLI finished but the agent cancelled while its files came back: cancelled, at the files stage.
     const returnCancelled = !returned.ok && returned.code === 'FILE_CANCELLED';
     const type = outcome.exec.reason === 'cancelled' || returnCancelled ? 'command.cancelled' : 'command.executed';
-    await record(type, { ...(returnCancelled ? { stage: 'files', cancelledBy: String(channel.cancelled.reason ?? 'disconnect') } : {}), ...outcomeData(outcome.exec), ...outcome.digests, masked: { ...outcome.masked }, ...(outcome.revealed === undefined ? {} : { revealed: [...outcome.revealed] }), ...(decision.masking === undefined || decision.masking.ruleIds.length === 0 ? {} : { maskRules: [...decision.masking.ruleIds] }), ...policyData, ...(approval === undefined ? {} : { approvalId: approval.approvalId, approvers: [...approval.approvers] }), ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }),
+    await record(type, { ...(returnCancelled ? { stage: 'files', cancelledBy: String(channel.cancelled.reason ?? 'disconnect') } : {}), ...outcomeData(outcome.exec), ...outcome.digests, masked: { ...outcome.masked }, ...(outcome.revealed === undefined ? {} : { revealed: [...outcome.revealed] }), ...maskRulesOf(decision), ...policyData, ...(approval === undefined ? {} : { approvalId: approval.approvalId, approvers: [...approval.approvers] }), ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }),
       files: { ...local.summary(), ...(returned.ok ? {} : { returnFailed: returned.code }) },
       // Non-secret only: role ARN, session name and access key id join this record to CloudTrail.
       credentials: { ...creds.value.audit } }, outcome.exec.reason === 'exited' ? undefined : outcome.exec.reason.toUpperCase().replace('-', '_'));
