@@ -1,8 +1,10 @@
-// The agent's --query over the (masked) CLI output, evaluated by the JMESPath library @jmespath-community/jmespath,
-// failing as the CLI fails after its call (exit 255, nothing printed). Expressions the library cannot judge as
-// the CLI would are left to the real CLI (QUERY_INVALID: document-output.ts runs it as asked, stdout withheld).
-import { compile, TreeInterpreter } from '@jmespath-community/jmespath';
+// The agent's --query over the (masked) CLI output, evaluated by the JMESPath library @jmespath-community/jmespath
+// (query-interpreter.ts's instance), failing as the CLI fails after its call (exit 255, nothing printed). Expressions
+// the library cannot judge as the CLI would are left to the real CLI (QUERY_INVALID: document-output.ts runs it as
+// asked, stdout withheld).
+import { compile } from '@jmespath-community/jmespath';
 import type { CliValue } from './cli-value.js';
+import { queryInterpreter } from './query-interpreter.js';
 import { LEXER_OPTIONS, readLiterals, type QueryLiterals } from './query-literals.js';
 import { queryValues } from './query-values.js';
 
@@ -12,7 +14,7 @@ export type QueryIssue = Readonly<{
    * real CLI must judge it (it refuses a bad --query itself, before any call); `QUERY_FAILED`: evaluating failed.
    */
   code: 'QUERY_INVALID' | 'QUERY_FAILED';
-  /** The library's message (not Python's) or what the CLI's jmespath lacks. */
+  /** The library's message (Python's for an ordering TypeError) or what the CLI's jmespath lacks. */
   message: string;
   /** QUERY_FAILED: what the CLI writes to stderr for a failing query; QUERY_INVALID: aws-guard's line, for when the CLI accepts it after all. */
   stderr: string;
@@ -105,7 +107,7 @@ export const applyQuery = (value: CliValue, query: string | CompiledQuery | unde
   const values = queryValues(value, literals, ownOnly);
   let result: unknown;
   try {
-    result = TreeInterpreter.search(tree, values.input);
+    result = queryInterpreter.search(tree, values.input);
   } catch (e) {
     // The library's message: the CLI prints Python's, with the same exit code and nothing on stdout.
     return failed(messageOf(e));

@@ -3,7 +3,7 @@
 import type { Random } from './random-documents.js';
 
 const FIELDS = ['a', 'b', 'c', 'items', 'name', 'n', 'x', 'tags', 'Key', 'Value', '"7"', '"é"', 'missing', 'f'];
-const LITERALS = ['`1`', '`1.0`', '`-2`', '`"s"`', '`"b"`', '`true`', '`false`', '`null`', '`[]`', '`{}`', '`[1,2]`', '`{"k":1}`', "'raw'", "''", '`0`', '`2.5`', '`"10"`', '`1e3`'];
+const LITERALS = ['`1`', '`1.0`', '`-2`', '`"s"`', '`"b"`', '`true`', '`false`', '`null`', '`[]`', '`{}`', '`[1,2]`', '`{"k":1}`', "'raw'", "''", '`0`', '`2.5`', '`"10"`', '`1e3`', "'｡'", "'Z'"];
 const ARITY: Readonly<Record<string, number>> = {
   abs: 1, avg: 1, not_null: 2, to_array: 1, to_string: 1, to_number: 1, contains: 2, length: 1, ends_with: 2, starts_with: 2, reverse: 1,
   ceil: 1, floor: 1, join: 2, max: 1, merge: 2, min: 1, sort: 1, sum: 1, keys: 1, values: 1, type: 1,
