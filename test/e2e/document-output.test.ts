@@ -85,6 +85,7 @@ t.test('a policy reveal shows the agent the value, and the audit says so', async
     'masking:',
     "  - { id: ci-reads-real, agents: ['*'], commands: ['secretsmanager get-secret-value'], params: { SecretId: real }, reveal: [SecretString] }",
     "  - { id: ci-presigns, agents: ['*'], commands: ['s3 presign'], reveal: ['@'] }",
+    "  - { id: hide-buckets, commands: ['s3 ls'], patterns: ['hidden-[a-z0-9]+'] }",
     '',
   ].join('\n'));
   const revealing = await startBroker({ endpointUrl: moto.url, args: ['--policy', policy] });
@@ -109,6 +110,14 @@ t.test('a policy reveal shows the agent the value, and the audit says so', async
   t.match(last?.data, { revealed: ['@'], maskRules: ['ci-presigns'], masked: { PresignedSignature: 1 } }, 'the reveal is audited, the record counts the masked copy');
   const signature = /Signature=([A-Za-z0-9%+/=]{20,})&/.exec(presigned.stdout.toString())?.[1] ?? 'none';
   t.notMatch(JSON.stringify(after), signature, 'the audit never holds the signature');
+
+  // A policy pattern on a streamed command: masked line by line after the detectors.
+  await runAwsDirect(['s3', 'mb', 's3://hidden-abc123'], moto.url);
+  const listed = await runAws(['s3', 'ls'], { env: renv });
+  t.match(listed.stdout.toString(), '****(masked: hide-buckets, 13 chars)', 'the bucket name is masked by the policy pattern');
+  t.notMatch(listed.stdout.toString(), 'hidden-abc123');
+  const lsRecord = (await readAuditRecords(revealing.dataDir)).filter((r) => r.type === 'command.executed').at(-1);
+  t.match(lsRecord?.data, { masked: { 'hide-buckets': 1 }, maskRules: ['hide-buckets'] }, 'counted and named in the audit');
 });
 
 t.test('hmac style: equal values get equal masks, without the value', async (t) => {

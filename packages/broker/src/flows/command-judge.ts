@@ -45,11 +45,15 @@ export const createCommandJudge = (opts: JudgeOptions): Result<CommandJudge, str
    * masked by the pattern detectors; a policy `reveal: ['@']` shows the agent their whole output (still masked
    * in the record), which is what a CI job that must log in needs.
    */
-  const outputMasking = (cmd: AwsCommand, who: Parameters<typeof selectMasking>[2]): Pick<Decision, 'masking' | 'streamReveal'> => {
+  const outputMasking = (cmd: AwsCommand, who: Parameters<typeof selectMasking>[2]): Pick<Decision, 'masking' | 'streamReveal' | 'streamPatterns' | 'streamRules'> => {
     if (cmd.localOnly) return {};
     const rules = selectMasking(policy, cmd, who, context);
     const op = cmd.custom ? undefined : model.operation(cmd.service, cmd.operation);
-    if (op === undefined) return rules.revealPaths.includes('@') ? { streamReveal: rules.ruleIds } : {};
+    if (op === undefined)
+      return {
+        ...(rules.revealPaths.includes('@') ? { streamReveal: rules.ruleIds } : {}),
+        ...(rules.patterns.length > 0 ? { streamPatterns: rules.patterns, streamRules: rules.ruleIds } : {}),
+      };
     return needsDocumentMasking(op, rules) ? { masking: Object.freeze({ plan: planMasking(model, op, rules), ruleIds: rules.ruleIds, paginated: op.paginated }) } : {};
   };
 

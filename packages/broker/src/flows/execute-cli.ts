@@ -38,6 +38,8 @@ export type ExecContext = Readonly<{
   recording?: CommandRecording | undefined;
   /** A policy reveals this (streamed) command's whole output to the agent: it gets the CLI's bytes unmasked. */
   revealStream?: boolean;
+  /** The policy's own patterns for this streamed command, masked line by line after the detectors. */
+  streamPatterns?: readonly Readonly<{ ruleId: string; source: string }>[];
 }>;
 
 const request = (ctx: ExecContext, argv: readonly string[], readsStdin: boolean): ExecRequest => ({
@@ -81,7 +83,7 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
     hashes[stream].update(chunk);
     ctx.recording?.output(stream, chunk);
     return revealed ? undefined : channel.write(stream, chunk);
-  });
+  }, { patterns: (ctx.streamPatterns ?? []).map((p) => ({ name: p.ruleId, regex: new RegExp(p.source, 'g') })) });
   // A document is held whole (within exec.maxOutputBytes) until it can be parsed and masked: nothing streams.
   const held: Buffer[] = [];
   const sink = revealed

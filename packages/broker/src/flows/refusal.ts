@@ -29,6 +29,10 @@ export type Decision = Readonly<{
   masking?: DocumentMasking;
   /** For a custom command a policy reveals whole (`reveal: ['@']`): the rule ids; its output reaches the agent unmasked. */
   streamReveal?: readonly string[];
+  /** For a custom command: the policy's own `patterns` (regex sources, by rule id), masked line by line in its streams. */
+  streamPatterns?: readonly Readonly<{ ruleId: string; source: string }>[];
+  /** The masking entries behind streamPatterns, for the audit. */
+  streamRules?: readonly string[];
 }>;
 
 export type DocumentMasking = Readonly<{

@@ -85,7 +85,7 @@ const outcomeData = (exec: ExecOutcome): JsonObject => ({
 
 /** The policy masking entries that applied, for the audit. */
 const maskRulesOf = (decision: Decision): JsonObject => {
-  const ids = decision.masking?.ruleIds ?? decision.streamReveal ?? [];
+  const ids = decision.masking?.ruleIds ?? [...new Set([...(decision.streamReveal ?? []), ...(decision.streamRules ?? [])])];
   return ids.length === 0 ? {} : { maskRules: [...ids] };
 };
 
@@ -215,7 +215,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
     }
 
     const shown = view === null ? null : { cwd: view.cwd, mounts: local.mounts };
-    const ctx: ExecContext = { deps, channel, sandbox, credentials: creds.value.credentials, run, timeoutMs, view: shown, recording, revealStream: decision.streamReveal !== undefined };
+    const ctx: ExecContext = { deps, channel, sandbox, credentials: creds.value.credentials, run, timeoutMs, view: shown, recording, revealStream: decision.streamReveal !== undefined, ...(decision.streamPatterns === undefined ? {} : { streamPatterns: decision.streamPatterns }) };
     let outcome;
     let returned: { ok: true } | { ok: false; code: string; message: string } = { ok: true };
     try {

@@ -1,6 +1,8 @@
 // The CLI's stdout and stderr, each through its own masker, on their way to a writer that may apply backpressure;
 // the writer sees only masked bytes, in order, and the counts add up both streams.
 import { createStreamMasker, type StreamMaskerOptions } from './stream-masker.js';
+import { createPatternLines } from './pattern-lines.js';
+import type { LeafPattern } from './find-leaf-secrets.js';
 
 type OutputStream = 'stdout' | 'stderr';
 /** The shape of exec/run-aws-cli's sink (kept here: leaves do not import each other). */
@@ -15,8 +17,15 @@ export type MaskedStreams = Readonly<{
   counts: () => Record<string, number>;
 }>;
 
-export const maskStreams = (write: OutputSink, options: StreamMaskerOptions = {}): MaskedStreams => {
-  const maskers = { stdout: createStreamMasker(options), stderr: createStreamMasker(options) };
+/** `patterns`: the policy's own, for a streamed command (pattern-lines.ts), after the detectors. */
+export const maskStreams = (write: OutputSink, options: StreamMaskerOptions & Readonly<{ patterns?: readonly LeafPattern[] }> = {}): MaskedStreams => {
+  const detectors = { stdout: createStreamMasker(options), stderr: createStreamMasker(options) };
+  const policy = options.patterns === undefined || options.patterns.length === 0 ? undefined : { stdout: createPatternLines(options.patterns), stderr: createPatternLines(options.patterns) };
+  const then = (stream: OutputStream, pieces: Buffer[]): Buffer[] => (policy === undefined ? pieces : pieces.flatMap((piece) => policy[stream].push(piece)));
+  const maskers = {
+    stdout: { push: (c: Buffer) => then('stdout', detectors.stdout.push(c)), end: () => [...then('stdout', detectors.stdout.end()), ...(policy?.stdout.end() ?? [])] },
+    stderr: { push: (c: Buffer) => then('stderr', detectors.stderr.push(c)), end: () => [...then('stderr', detectors.stderr.end()), ...(policy?.stderr.end() ?? [])] },
+  };
   const send = (stream: OutputStream, pieces: readonly Buffer[]): void | Promise<void> => {
     let pending: Promise<void> | undefined;
     for (const piece of pieces) {
@@ -33,8 +42,8 @@ export const maskStreams = (write: OutputSink, options: StreamMaskerOptions = {}
     },
     counts: () => {
       const total: Record<string, number> = {};
-      for (const masker of [maskers.stdout, maskers.stderr])
-        for (const [kind, n] of Object.entries(masker.counts())) total[kind] = (total[kind] ?? 0) + (n ?? 0);
+      for (const counted of [detectors.stdout, detectors.stderr, ...(policy === undefined ? [] : [policy.stdout, policy.stderr])])
+        for (const [kind, n] of Object.entries(counted.counts())) total[kind] = (total[kind] ?? 0) + (n ?? 0);
       return total;
     },
   });
