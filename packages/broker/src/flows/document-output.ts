@@ -61,7 +61,10 @@ const forcedOptions = (pages: boolean): readonly [string, string] => (pages ? ['
 /** Proven like a file rewrite: the same command and parameters, only the output format and query changed. */
 const forcedArgv = (input: DocumentInput, pages: boolean): readonly string[] | null => {
   const [format, expression] = forcedOptions(pages);
-  const argv = [...input.argv, '--output', format, '--query', expression];
+  // Before a `--` (after it everything is positional: `get-object … -- -x`), else at the end.
+  const at = input.argv.indexOf('--');
+  const forced = ['--output', format, '--query', expression];
+  const argv = at === -1 ? [...input.argv, ...forced] : [...input.argv.slice(0, at), ...forced, ...input.argv.slice(at)];
   const base = input.reparse(input.argv);
   const again = input.reparse(argv);
   if (base === null || again === null) return null;
