@@ -105,7 +105,6 @@ const dataKeyCase = (name: string, more: string[], masked: string[]): LeakCase =
 const authToken = (await plant(suite.endpoint, ['ecr', 'get-authorization-token', '--query', 'authorizationData[0].authorizationToken', '--output', 'text'])).trim();
 const password = Buffer.from(authToken, 'base64').toString().replace(/^AWS:/, '');
 const ecrSecrets = [secret('authorizationToken', authToken), secret('*', password)];
-const MOTO_ECR = "moto's ECR password has no token shape; only a real one is detected";
 
 // ec2 create-key-pair: a new key each call, kept in moto's state by key name, with its id and fingerprint.
 let keyPairs = 0;
@@ -152,12 +151,10 @@ const CASES: LeakCase[] = [
   dataKeyCase('--query Plaintext --output text', ['--query', 'Plaintext', '--output', 'text'], ['Plaintext']),
   dataKeyCase("--query '{p: Plaintext, c: CiphertextBlob}' --output json", ['--query', '{p: Plaintext, c: CiphertextBlob}', '--output', 'json'], ['Plaintext']),
 
-  // get-login-password prints the bare password, streamed: only the EcrToken detector can mask it (any mask name
-  // is accepted here). It knows a real ECR password (base64 of a JSON payload); moto's `123456789012-auth-token`
-  // has no shape to know it by, so against moto these cases cannot pass: listed as todos, not run (the detector's
-  // unit tests cover real tokens).
-  { name: 'ecr get-login-password', args: ['ecr', 'get-login-password'], masked: ['*'], secrets: ecrSecrets, todo: MOTO_ECR },
-  { name: 'ecr get-login-password with AWS_DEFAULT_OUTPUT=table', args: ['ecr', 'get-login-password'], env: { AWS_DEFAULT_OUTPUT: 'table' }, masked: ['*'], secrets: ecrSecrets, todo: MOTO_ECR },
+  // get-login-password prints nothing but the password: the broker masks its whole stdout (LoginPassword),
+  // whatever the token's shape (moto's `123456789012-auth-token` has none a detector would know).
+  { name: 'ecr get-login-password', args: ['ecr', 'get-login-password'], masked: ['*'], secrets: ecrSecrets },
+  { name: 'ecr get-login-password with AWS_DEFAULT_OUTPUT=table', args: ['ecr', 'get-login-password'], env: { AWS_DEFAULT_OUTPUT: 'table' }, masked: ['*'], secrets: ecrSecrets },
   ...(['json', 'text'] as const).map((f): LeakCase => ({ name: `ecr get-authorization-token --output ${f}`, args: ['ecr', 'get-authorization-token', '--output', f], masked: ['authorizationToken'], secrets: ecrSecrets })),
   { name: "ecr get-authorization-token --query 'authorizationData[0].authorizationToken' --output text", args: ['ecr', 'get-authorization-token', '--query', 'authorizationData[0].authorizationToken', '--output', 'text'], masked: ['authorizationToken'], secrets: ecrSecrets },
 

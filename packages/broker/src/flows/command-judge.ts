@@ -25,6 +25,9 @@ export type CommandJudge = Readonly<{
   reload: () => Result<{ hash: string }, string>;
 }>;
 
+/** Custom commands that print nothing but a password on stdout: masked whole, whatever its shape. */
+const PASSWORD_COMMANDS: ReadonlySet<string> = new Set(['ecr get-login-password', 'ecr-public get-login-password']);
+
 export type JudgeOptions = Readonly<{ policyFile: string | undefined; cliMajor: number; modelDir: string; defaultRegion: string | undefined }>;
 
 const readPolicy = (file: string | undefined) => (file === undefined ? loadDefaultPolicy() : loadPolicy(file));
@@ -45,13 +48,14 @@ export const createCommandJudge = (opts: JudgeOptions): Result<CommandJudge, str
    * masked by the pattern detectors; a policy `reveal: ['@']` shows the agent their whole output (still masked
    * in the record), which is what a CI job that must log in needs.
    */
-  const outputMasking = (cmd: AwsCommand, who: Parameters<typeof selectMasking>[2]): Pick<Decision, 'masking' | 'streamReveal' | 'streamPatterns' | 'streamRules'> => {
+  const outputMasking = (cmd: AwsCommand, who: Parameters<typeof selectMasking>[2]): Pick<Decision, 'masking' | 'streamReveal' | 'streamPatterns' | 'streamRules' | 'stdoutSecret'> => {
     if (cmd.localOnly) return {};
     const rules = selectMasking(policy, cmd, who, context);
     const op = cmd.custom ? undefined : model.operation(cmd.service, cmd.operation);
     if (op === undefined)
       return {
         ...(rules.revealPaths.includes('@') ? { streamReveal: rules.ruleIds } : {}),
+        ...(PASSWORD_COMMANDS.has(`${cmd.service} ${cmd.operation}`) ? { stdoutSecret: true } : {}),
         ...(rules.patterns.length > 0 ? { streamPatterns: rules.patterns, streamRules: rules.ruleIds } : {}),
       };
     return needsDocumentMasking(op, rules) ? { masking: Object.freeze({ plan: planMasking(model, op, rules), ruleIds: rules.ruleIds, paginated: op.paginated }) } : {};

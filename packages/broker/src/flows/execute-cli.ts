@@ -40,6 +40,8 @@ export type ExecContext = Readonly<{
   revealStream?: boolean;
   /** The policy's own patterns for this streamed command, masked line by line after the detectors. */
   streamPatterns?: readonly Readonly<{ ruleId: string; source: string }>[];
+  /** The whole stdout is a secret (a login password): every word of it is masked, whatever its shape. */
+  stdoutSecret?: boolean;
 }>;
 
 const request = (ctx: ExecContext, argv: readonly string[], readsStdin: boolean): ExecRequest => ({
@@ -83,7 +85,10 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
     hashes[stream].update(chunk);
     ctx.recording?.output(stream, chunk);
     return revealed ? undefined : channel.write(stream, chunk);
-  }, { patterns: (ctx.streamPatterns ?? []).map((p) => ({ name: p.ruleId, regex: new RegExp(p.source, 'g') })) });
+  }, {
+    patterns: (ctx.streamPatterns ?? []).map((p) => ({ name: p.ruleId, regex: new RegExp(p.source, 'g') })),
+    stdoutPatterns: ctx.stdoutSecret === true ? [{ name: 'LoginPassword', regex: /\S+/g }] : [],
+  });
   // A document is held whole (within exec.maxOutputBytes) until it can be parsed and masked: nothing streams.
   const held: Buffer[] = [];
   const sink = revealed

@@ -33,6 +33,8 @@ export type Decision = Readonly<{
   streamPatterns?: readonly Readonly<{ ruleId: string; source: string }>[];
   /** The masking entries behind streamPatterns, for the audit. */
   streamRules?: readonly string[];
+  /** The command's whole stdout is a secret (`ecr get-login-password`): every word of it is masked. */
+  stdoutSecret?: boolean;
 }>;
 
 export type DocumentMasking = Readonly<{

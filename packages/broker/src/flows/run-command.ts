@@ -215,7 +215,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
     }
 
     const shown = view === null ? null : { cwd: view.cwd, mounts: local.mounts };
-    const ctx: ExecContext = { deps, channel, sandbox, credentials: creds.value.credentials, run, timeoutMs, view: shown, recording, revealStream: decision.streamReveal !== undefined, ...(decision.streamPatterns === undefined ? {} : { streamPatterns: decision.streamPatterns }) };
+    const ctx: ExecContext = { deps, channel, sandbox, credentials: creds.value.credentials, run, timeoutMs, view: shown, recording, revealStream: decision.streamReveal !== undefined, ...(decision.streamPatterns === undefined ? {} : { streamPatterns: decision.streamPatterns }), stdoutSecret: decision.stdoutSecret === true };
     let outcome;
     let returned: { ok: true } | { ok: false; code: string; message: string } = { ok: true };
     try {

@@ -17,14 +17,25 @@ export type MaskedStreams = Readonly<{
   counts: () => Record<string, number>;
 }>;
 
-/** `patterns`: the policy's own, for a streamed command (pattern-lines.ts), after the detectors. */
-export const maskStreams = (write: OutputSink, options: StreamMaskerOptions & Readonly<{ patterns?: readonly LeafPattern[] }> = {}): MaskedStreams => {
+export type MaskStreamsOptions = StreamMaskerOptions &
+  Readonly<{
+    /** The policy's own patterns for a streamed command (pattern-lines.ts), after the detectors, on both streams. */
+    patterns?: readonly LeafPattern[];
+    /** Patterns for stdout only: a command whose whole stdout is a secret (`ecr get-login-password`). */
+    stdoutPatterns?: readonly LeafPattern[];
+  }>;
+
+export const maskStreams = (write: OutputSink, options: MaskStreamsOptions = {}): MaskedStreams => {
   const detectors = { stdout: createStreamMasker(options), stderr: createStreamMasker(options) };
-  const policy = options.patterns === undefined || options.patterns.length === 0 ? undefined : { stdout: createPatternLines(options.patterns), stderr: createPatternLines(options.patterns) };
-  const then = (stream: OutputStream, pieces: Buffer[]): Buffer[] => (policy === undefined ? pieces : pieces.flatMap((piece) => policy[stream].push(piece)));
+  const lines = (patterns: readonly LeafPattern[]) => (patterns.length === 0 ? undefined : createPatternLines(patterns));
+  const policy = { stdout: lines([...(options.patterns ?? []), ...(options.stdoutPatterns ?? [])]), stderr: lines(options.patterns ?? []) };
+  const then = (stream: OutputStream, pieces: Buffer[]): Buffer[] => {
+    const filter = policy[stream];
+    return filter === undefined ? pieces : pieces.flatMap((piece) => filter.push(piece));
+  };
   const maskers = {
-    stdout: { push: (c: Buffer) => then('stdout', detectors.stdout.push(c)), end: () => [...then('stdout', detectors.stdout.end()), ...(policy?.stdout.end() ?? [])] },
-    stderr: { push: (c: Buffer) => then('stderr', detectors.stderr.push(c)), end: () => [...then('stderr', detectors.stderr.end()), ...(policy?.stderr.end() ?? [])] },
+    stdout: { push: (c: Buffer) => then('stdout', detectors.stdout.push(c)), end: () => [...then('stdout', detectors.stdout.end()), ...(policy.stdout?.end() ?? [])] },
+    stderr: { push: (c: Buffer) => then('stderr', detectors.stderr.push(c)), end: () => [...then('stderr', detectors.stderr.end()), ...(policy.stderr?.end() ?? [])] },
   };
   const send = (stream: OutputStream, pieces: readonly Buffer[]): void | Promise<void> => {
     let pending: Promise<void> | undefined;
@@ -42,7 +53,7 @@ export const maskStreams = (write: OutputSink, options: StreamMaskerOptions & Re
     },
     counts: () => {
       const total: Record<string, number> = {};
-      for (const counted of [detectors.stdout, detectors.stderr, ...(policy === undefined ? [] : [policy.stdout, policy.stderr])])
+      for (const counted of [detectors.stdout, detectors.stderr, ...[policy.stdout, policy.stderr].filter((f) => f !== undefined)])
         for (const [kind, n] of Object.entries(counted.counts())) total[kind] = (total[kind] ?? 0) + (n ?? 0);
       return total;
     },
