@@ -13,17 +13,8 @@ export const maskChunks = (chunks: readonly Buffer[], options: StreamMaskerOptio
 export const maskString = (text: string | Buffer, options: StreamMaskerOptions = {}): Masked =>
   maskChunks([Buffer.isBuffer(text) ? text : Buffer.from(text)], options);
 
-/** mulberry32: the same sequence for the same seed, so a failure can be replayed. */
-export const seededRandom = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+/** The seedable generator the parser's corpus uses: a failure can be replayed from its seed. */
+export { seededRandom } from '../../../shared/test/helpers/argv-corpus.js';
 
 /** Cuts `data` at random offsets into 2..maxChunks pieces (some possibly one byte). */
 export const randomSplit = (data: Buffer, random: () => number, maxChunks: number): Buffer[] => {
