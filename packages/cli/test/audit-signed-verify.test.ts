@@ -43,8 +43,19 @@ t.test('verify of a cleanly stopped log: chain and every checkpoint, exit 0, no 
   t.equal(await runAuditVerify({ dataDir: dir, json: true, requireSigned: true }, json.streams), 0);
   t.same(JSON.parse(json.out()), {
     path: join(dir, 'audit', 'audit.jsonl'), ok: true, count: 13, lastSeq: 13, lastHash: JSON.parse(json.out()).lastHash,
-    checkpoints: 3, lastCheckpointSeq: 13, unsigned: 0, keyId: key.signer.keyId, warnings: [],
+    checkpoints: 3, lastCheckpointSeq: 13, unsigned: 0, keyId: key.signer.keyId, skipped: 0, warnings: [],
   });
+});
+
+t.test('verify --from: a seq or a time; anything else is a usage error', async (t) => {
+  const dir = t.testdir();
+  await writeSignedLog(dir, 10, 4);
+  const run = io();
+  t.equal(await runAuditVerify({ dataDir: dir, from: '6' }, run.streams), 0);
+  t.match(run.out(), /verified: 8 records, last seq 13[\s\S]*verified from seq 6: the 5 records before it were read, not verified/);
+  t.equal(await runAuditVerify({ dataDir: dir, from: '2000-01-01T00:00:00Z' }, io().streams), 0, 'a time before every record: all verified');
+  for (const bad of ['0', 'yesterday', '-3', '6x'])
+    await t.rejects(runAuditVerify({ dataDir: dir, from: bad }, io().streams), { code: 'AUDIT_USAGE', exitCode: 2 }, `--from ${bad}`);
 });
 
 t.test('records after the last checkpoint: a warning, or a failure with --require-signed', async (t) => {

@@ -4,6 +4,7 @@ import type { KeyObject } from 'node:crypto';
 import { createCheckpointChecker, type CheckpointSummary } from '@aws-guard/shared/audit/check-checkpoints';
 import { CHAIN_START, verifyChain, type ChainIssue } from '@aws-guard/shared/audit/hash-chain';
 import { readAuditLines } from './audit-files.js';
+import { skipToStart, type VerifyStart } from './skip-to-start.js';
 
 /** verifyChain's codes, plus the file-level ones (docs/audit-format.md "Verifying"). */
 export type AuditFileIssueCode = ChainIssue['code'] | 'AUDIT_TORN_TAIL' | 'AUDIT_LOG_MISSING' | 'AUDIT_LOG_UNREADABLE';
@@ -15,6 +16,8 @@ export type AuditFileVerdict =
     /** Records after the last checkpoint record (all of them when there is none): removing them from the end
      * would not be detected. 0 for a log whose broker stopped cleanly. */
     unsigned: number;
+    /** Records before `--from`'s start, read but not verified (0 without --from). */
+    skipped: number;
   } & CheckpointSummary>
   | Readonly<{ ok: false; issue: AuditFileIssue }>;
 
@@ -24,24 +27,30 @@ export type AuditFileVerdict =
  * sets it aside on its next start. Run against a log a broker is writing, a batch caught mid-write shows as
  * torn; verify again.
  */
-export async function verifyAuditFile(path: string, publicKey: KeyObject | null = null): Promise<AuditFileVerdict> {
+export async function verifyAuditFile(path: string, publicKey: KeyObject | null = null, from?: VerifyStart): Promise<AuditFileVerdict> {
   const reader = readAuditLines(path);
-  const checker = createCheckpointChecker(publicKey);
   let verdict;
+  let checker;
+  let skipped = 0;
   try {
-    verdict = await verifyChain(reader.lines, CHAIN_START, checker.check);
+    // --from: the records before the start are read, not verified; the one just before it anchors the chain.
+    const start = from === undefined ? undefined : await skipToStart(reader.lines, from);
+    if (start !== undefined && !start.ok) return fileIssue('AUDIT_BAD_JSON', start.line, start.message);
+    checker = createCheckpointChecker(publicKey, start?.seed);
+    skipped = start?.skipped ?? 0;
+    verdict = await verifyChain(start?.rest ?? reader.lines, start?.anchor ?? CHAIN_START, checker.check);
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
     return fileIssue(missing ? 'AUDIT_LOG_MISSING' : 'AUDIT_LOG_UNREADABLE', 0, `cannot read ${path}: ${(e as Error).message}`);
   }
   const torn = reader.tornTail();
-  if (!verdict.ok) return verdict;
+  if (!verdict.ok) return skipped === 0 ? verdict : { ok: false, issue: { ...verdict.issue, line: verdict.issue.line + skipped } };
   if (torn !== null) {
-    return fileIssue('AUDIT_TORN_TAIL', verdict.count + 1,
+    return fileIssue('AUDIT_TORN_TAIL', skipped + verdict.count + 1,
       `the last ${torn.bytes} bytes have no newline: a write was cut short or is still in progress`);
   }
   const summary = checker.summary();
-  return { ...verdict, ...summary, unsigned: verdict.lastSeq - (summary.lastCheckpointSeq ?? 0) };
+  return { ...verdict, ...summary, skipped, unsigned: verdict.lastSeq - (summary.lastCheckpointSeq ?? 0) };
 }
 
 const fileIssue = (code: AuditFileIssueCode, line: number, message: string): AuditFileVerdict =>

@@ -6,10 +6,24 @@ import { parseEd25519PublicKey } from '@aws-guard/shared/audit/checkpoint-signat
 import { UserFacingError } from '@aws-guard/shared/errors';
 import { auditKeyPath, publicKeyPem, readAuditPublicKey } from '@aws-guard/broker/audit/audit-signing-key';
 import { verifyAuditFile, type AuditFileVerdict } from '@aws-guard/broker/audit/verify-audit-file';
+import type { VerifyStart } from '@aws-guard/broker/audit/skip-to-start';
 import { escapeForTerminal } from '../audit/format-audit-record.js';
 import { auditDataDir, auditPath, type AuditIo } from './audit-data-dir.js';
 
-export type AuditVerifyOptions = Readonly<{ dataDir?: string; json?: boolean; pubkey?: string; requireSigned?: boolean }>;
+export type AuditVerifyOptions = Readonly<{ dataDir?: string; json?: boolean; pubkey?: string; requireSigned?: boolean; from?: string }>;
+
+/** `--from 1200` (a seq) or `--from 2026-11-26T18:00:00Z` (the first record at or after that time). */
+const parseFrom = (text: string | undefined): VerifyStart | undefined => {
+  if (text === undefined) return undefined;
+  const usage = () => new UserFacingError('AUDIT_USAGE', `audit verify: --from takes a record seq (1 or more) or an ISO time, not ${JSON.stringify(text)}`, 2);
+  if (/^\d+$/.test(text)) {
+    if (Number(text) < 1) throw usage();
+    return { seq: Number(text) };
+  }
+  const time = Date.parse(text);
+  if (!/^\d{4}-/.test(text) || Number.isNaN(time)) throw usage();
+  return { time: new Date(time) };
+};
 export type AuditPubkeyOptions = Readonly<{ dataDir?: string }>;
 
 type Verified = Extract<AuditFileVerdict, { ok: true }>;
@@ -17,22 +31,24 @@ type Verified = Extract<AuditFileVerdict, { ok: true }>;
 /** Verifies the whole chain and every checkpoint; returns the exit code (0 verified, 1 not). */
 export async function runAuditVerify(opts: AuditVerifyOptions, io: AuditIo): Promise<number> {
   const path = auditPath(opts.dataDir, io);
+  const from = parseFrom(opts.from);
   const key = await verifyKey(opts, io);
-  const verdict = await verifyAuditFile(path, key);
+  const verdict = await verifyAuditFile(path, key, from);
   if (!verdict.ok) return reportIssue(path, verdict.issue, opts, io);
   const warning = unsignedWarning(verdict);
   if (warning !== null && opts.requireSigned === true) {
     const issue = { code: 'AUDIT_UNSIGNED_TAIL', seq: verdict.lastSeq, line: verdict.count, message: warning };
     return reportIssue(path, issue, opts, io);
   }
-  const { count, lastSeq, lastHash, checkpoints, lastCheckpointSeq, unsigned, keyId } = verdict;
+  const { count, lastSeq, lastHash, checkpoints, lastCheckpointSeq, unsigned, keyId, skipped } = verdict;
   if (opts.json) {
     const warnings = warning === null ? [] : [warning];
-    const result = { path, ok: true, count, lastSeq, lastHash, checkpoints, lastCheckpointSeq, unsigned, keyId, warnings };
+    const result = { path, ok: true, count, lastSeq, lastHash, checkpoints, lastCheckpointSeq, unsigned, keyId, skipped, warnings };
     io.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   }
   io.stdout.write(`audit log ${path} verified: ${count} records, last seq ${lastSeq}, last hash ${lastHash}\n`);
+  if (from !== undefined) io.stdout.write(`verified from seq ${lastSeq - count + 1}: the ${skipped} records before it were read, not verified; the one just before the start is trusted\n`);
   if (checkpoints > 0) {
     const last = lastCheckpointSeq ?? '?';
     io.stdout.write(`${checkpoints} checkpoint signatures verified with key ${keyId ?? '?'}, the last at seq ${last}\n`);

@@ -16,6 +16,7 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--pubkey <file>', 'the public key (PEM) to check checkpoints with (default: the data dir\'s own key)')
     .option('--require-signed', 'fail, instead of warning, when records after the last checkpoint are not signed yet')
+    .option('--from <seq|time>', 'verify from this record seq, or the first record at or after this ISO time, trusting the record before it')
     .option('--json', 'print the result as one JSON object')
     .action(async (opts: AuditVerifyOptions) => ctx.setExitCode(await (await import('./audit-verify-run.js')).runAuditVerify(opts, ctx)));
   const tail = audit

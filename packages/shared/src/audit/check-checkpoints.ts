@@ -32,13 +32,23 @@ export type CheckpointChecker = Readonly<{
  * `publicKey` null: there is nothing to check a signature with, so the first checkpoint met is a problem (the
  * caller asks for `--pubkey`) rather than silently trusted. A log with no checkpoints still verifies as a chain.
  */
-export function createCheckpointChecker(publicKey: KeyObject | null): CheckpointChecker {
+/**
+ * Where checking starts when it does not start at the first record (`audit verify --from`): the record before the
+ * start and the last checkpoint before it, both taken on trust.
+ */
+export type CheckpointSeed = Readonly<{
+  before: Readonly<{ seq: number; hash: string }> | null;
+  prevSignature: string | null;
+  lastCheckpointSeq: number | null;
+}>;
+
+export function createCheckpointChecker(publicKey: KeyObject | null, seed?: CheckpointSeed): CheckpointChecker {
   const keyId = publicKey === null ? null : publicKeyId(publicKey);
-  let prevSignature: string | null = null;
+  let prevSignature: string | null = seed?.prevSignature ?? null;
   let checkpoints = 0;
-  let lastCheckpointSeq: number | null = null;
+  let lastCheckpointSeq: number | null = seed?.lastCheckpointSeq ?? null;
   // The record verifyChain accepted just before this one: what a checkpoint must sign.
-  let before: { seq: number; hash: string } | null = null;
+  let before: { seq: number; hash: string } | null = seed?.before ?? null;
 
   function check(record: AuditRecord): CheckpointProblem | null {
     const head = before;
