@@ -63,6 +63,8 @@ t.test('a real secret is masked in every format, with its length', async (t) => 
   }
   const executed = (await readAuditRecords(broker.dataDir)).filter((r) => r.type === 'command.executed').at(-1);
   t.match(executed?.data, { masked: { SecretString: 1 } }, 'the audit counts the masked member');
+  // What ran is audited, not only what was asked: the CLI printed JSON for the broker to mask and re-render.
+  t.same(executed?.data['ranArgv'], ['secretsmanager', 'get-secret-value', '--secret-id', 'real', '--query', 'SecretString', '--output', 'text', '--output', 'json', '--query', '@'], 'the argv the CLI ran is in the audit');
   t.notMatch(JSON.stringify(await readAuditRecords(broker.dataDir)), 'hunter2', 'the audit never holds it');
 });
 

@@ -18,6 +18,8 @@ import type { CommandRecording } from '../recording/session-recorder.js';
 /** `masked`: values masked in stdout and stderr, by kind (docs/masking.md). */
 export type Executed = {
   exec: ExecOutcome;
+  /** The arguments the CLI really ran with (after file rewrites and the document path's forced output). */
+  argv: readonly string[];
   digests: { stdoutSha256: string; stderrSha256: string };
   cancel: string | undefined;
   masked: Record<string, number>;
@@ -98,7 +100,8 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
     : doc === null || doc.kind === 'refuse'
       ? output.sink
       : (stream: 'stdout' | 'stderr', chunk: Buffer) => (stream === 'stdout' ? void held.push(chunk) : output.sink(stream, chunk));
-  const running = runAwsCli(request(ctx, doc?.kind === 'render' || doc?.kind === 'withhold' ? doc.argv : argv, cmd.readsStdin), sink);
+  const ran = doc?.kind === 'render' || doc?.kind === 'withhold' ? doc.argv : argv;
+  const running = runAwsCli(request(ctx, ran, cmd.readsStdin), sink);
   let cancel: string | undefined;
   const onCancel = () => {
     cancel = String(channel.cancelled.reason ?? 'disconnect');
@@ -141,6 +144,7 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
   for (const [what, n] of Object.entries(document?.masked ?? {})) masked[what] = (masked[what] ?? 0) + n;
   return {
     exec,
+    argv: ran,
     digests: { stdoutSha256: hashes.stdout.digest('hex'), stderrSha256: hashes.stderr.digest('hex') },
     cancel,
     masked,

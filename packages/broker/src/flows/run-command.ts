@@ -83,6 +83,8 @@ const outcomeData = (exec: ExecOutcome): JsonObject => ({
   stderrBytes: exec.stderrBytes,
 });
 
+const sameArgv = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
 /** The policy masking entries that applied, for the audit. */
 const maskRulesOf = (decision: Decision): JsonObject => {
   const ids = decision.masking?.ruleIds ?? [...new Set([...(decision.streamReveal ?? []), ...(decision.streamRules ?? [])])];
@@ -239,7 +241,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
     // The CLI finished but the agent cancelled while its files came back: cancelled, at the files stage.
     const returnCancelled = !returned.ok && returned.code === 'FILE_CANCELLED';
     const type = outcome.exec.reason === 'cancelled' || returnCancelled ? 'command.cancelled' : 'command.executed';
-    await record(type, { ...(returnCancelled ? { stage: 'files', cancelledBy: String(channel.cancelled.reason ?? 'disconnect') } : {}), ...outcomeData(outcome.exec), ...outcome.digests, masked: { ...outcome.masked }, ...(outcome.revealed === undefined ? {} : { revealed: [...outcome.revealed] }), ...maskRulesOf(decision), ...policyData, ...(approval === undefined ? {} : { approvalId: approval.approvalId, approvers: [...approval.approvers] }), ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }),
+    await record(type, { ...(returnCancelled ? { stage: 'files', cancelledBy: String(channel.cancelled.reason ?? 'disconnect') } : {}), ...outcomeData(outcome.exec), ...outcome.digests, ...(sameArgv(outcome.argv, run.argv) ? {} : { ranArgv: [...outcome.argv] }), masked: { ...outcome.masked }, ...(outcome.revealed === undefined ? {} : { revealed: [...outcome.revealed] }), ...maskRulesOf(decision), ...policyData, ...(approval === undefined ? {} : { approvalId: approval.approvalId, approvers: [...approval.approvers] }), ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }),
       files: { ...local.summary(), ...(returned.ok ? {} : { returnFailed: returned.code }) },
       // Non-secret only: role ARN, session name and access key id join this record to CloudTrail.
       credentials: { ...creds.value.audit } }, outcome.exec.reason === 'exited' ? undefined : outcome.exec.reason.toUpperCase().replace('-', '_'));
