@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Measures the embedded audit log on this machine's disk: appends/s with fsync (one caller at a time, and many
 // concurrent callers sharing group commits; with signed checkpoints every 1000 records as the broker runs it) and
-// verify records/s (chain and checkpoint signatures), each beside a bare baseline measured in the same run.
+// verify records/s (chain and checkpoint signatures), each beside a bare baseline measured in the same run, and
+// both with segment rotation off and on (small segments, so that the rotations' renames and fsyncs show).
 // Prints figures only; nothing is asserted (DESIGN §8).
 // Usage: node scripts/bench-audit.mjs [--dir DIR] [--records N] [--verify-only]
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
@@ -48,8 +49,11 @@ const bareAppends = (count) => time(async () => {
   }
 });
 
-async function auditAppends(count, callers) {
-  const log = await createAuditLog({ dir: fresh('log'), checkpoints });
+/** Small enough to rotate every ~150 records (a segment is sealed with a checkpoint, a rename and 2 dir fsyncs). */
+const SMALL_SEGMENT = 64 * 1024;
+
+async function auditAppends(count, callers, segmentBytes = Infinity) {
+  const log = await createAuditLog({ dir: fresh('log'), checkpoints, segmentBytes });
   let next = 0;
   const caller = async () => { while (next < count) await log.append(event(next++)); };
   const ms = await time(() => Promise.all(Array.from({ length: callers }, caller)));
@@ -63,18 +67,23 @@ const rounds = values['verify-only'] ? 0 : 4;
 const perRound = 250;
 let bareMs = 0;
 let oneMs = 0;
+let rotatingMs = 0;
 for (let r = 0; r < rounds; r++) {
   bareMs += await bareAppends(perRound);
   oneMs += await auditAppends(perRound, 1);
+  rotatingMs += await auditAppends(perRound, 1, SMALL_SEGMENT);
 }
 const appends = rounds * perRound;
 if (rounds > 0) {
-  out.push(`append, 1 caller (${appends} records): ${perSecond(appends, oneMs)} records/s; bare open+write+fsync+close `
-    + `${perSecond(appends, bareMs)}/s; ratio ${(oneMs / bareMs).toFixed(2)}x the bare time`);
+  out.push(`append, 1 caller (${appends} records): ${perSecond(appends, oneMs)} records/s; with 64 KiB segments `
+    + `${perSecond(appends, rotatingMs)}/s; bare open+write+fsync+close ${perSecond(appends, bareMs)}/s; `
+    + `ratio ${(oneMs / bareMs).toFixed(2)}x the bare time`);
 }
 for (const callers of rounds > 0 ? [8, 64] : []) {
   const count = 5000;
-  out.push(`append, ${callers} concurrent callers (${count} records): ${perSecond(count, await auditAppends(count, callers))} records/s (group commit)`);
+  const plain = perSecond(count, await auditAppends(count, callers));
+  const rotating = perSecond(count, await auditAppends(count, callers, SMALL_SEGMENT));
+  out.push(`append, ${callers} concurrent callers (${count} records): ${plain} records/s (group commit); with 64 KiB segments ${rotating}/s`);
 }
 
 const dir = fresh('verify');
@@ -88,6 +97,16 @@ for (const pass of ['first', 'second', 'third']) {
     throw new Error(`verify failed: ${JSON.stringify(verdict)}`);
   }
   out.push(`verify, ${pass} pass (${verdict.count} records, ${verdict.checkpoints} checkpoints): ${perSecond(verdict.count, ms)} records/s`);
+}
+// The same records over 1 MiB segments (~40 of them): readAuditLines goes from one file to the next.
+const segmented = await createAuditLog({ dir: fresh('verify-segments'), checkpoints, segmentBytes: 1024 * 1024 });
+await Promise.all(Array.from({ length: verifyRecords }, (_, i) => segmented.append(event(i))));
+await segmented.close();
+for (const pass of ['first', 'second']) {
+  let verdict;
+  const ms = await time(async () => { verdict = await verifyAuditFile(segmented.path, key.publicKey); });
+  if (!verdict.ok || verdict.unsigned !== 0) throw new Error(`verify (segments) failed: ${JSON.stringify(verdict)}`);
+  out.push(`verify over 1 MiB segments, ${pass} pass (${verdict.count} records, ${verdict.checkpoints} checkpoints): ${perSecond(verdict.count, ms)} records/s`);
 }
 // Baseline: read the same file and only JSON.parse and sha256 each line (no schema, no canonical form).
 const bareVerifyMs = await time(async () => {

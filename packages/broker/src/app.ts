@@ -56,9 +56,14 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   if (!cli.ok || !judge.ok || !isolation?.ok || !maskStyle.ok) return failAll('BROKER_START', 'the broker cannot start', problems);
 
   const keys = await loadOrCreateTokenKeys(config.dataDir);
-  // Signed checkpoints every 1000 records or 60 s, and the last one in audit.close() at stop (audit-format.md).
+  // Signed checkpoints every N records or T seconds (config `audit`), the last one in audit.close() at stop, and
+  // segments sealed by size (audit-format.md).
   const auditKey = await loadOrCreateAuditSigningKey(config.dataDir);
-  const audit = await createAuditLog({ dir: auditDirOf(config.dataDir), checkpoints: { signer: auditKey.signer } });
+  const { segmentBytes, checkpointRecords, checkpointSeconds } = config.audit;
+  const audit = await createAuditLog({
+    dir: auditDirOf(config.dataDir), segmentBytes,
+    checkpoints: { signer: auditKey.signer, everyRecords: checkpointRecords, everyMs: checkpointSeconds * 1000 },
+  });
   // The log itself recorded them (broker.recovered); the operator should hear of it too.
   if (audit.recovered !== null) log.warn({ seq: audit.recovered.seq, unfinished: audit.recovered.data['count'] }, 'the previous broker stopped with commands unfinished (audit broker.recovered)');
   const { source: credentials, warning: credentialsWarning } = createCredentialSource(config.credentials, { region: config.region, endpoint: config.awsEndpointUrl });
@@ -154,6 +159,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
             policyHash: judge.value.policyHash(),
             isolation: isolation.value.kind,
             credentials: { mode: credentials.mode, roleArn: credentials.roleArn },
+            audit: { ...config.audit },
             // A torn last line was never acknowledged, so nothing ran because of it; record that it was set aside.
             tornTail: audit.recovery.tornTail === null ? null : { ...audit.recovery.tornTail },
           },

@@ -1,6 +1,7 @@
 // The embedded audit log: appends events as hash-chained JSON lines to <dir>/audit.jsonl, each one durable
-// (fsynced) before its promise resolves, with signed checkpoints when given a signer, and at start-up a
-// `broker.recovered` record for commands a crash left unfinished. A failed append rejects; it is never skipped.
+// (fsynced) before its promise resolves, with signed checkpoints when given a signer, sealed into segment files by
+// size, and at start-up a `broker.recovered` record for commands a crash left unfinished. A failed append rejects;
+// it is never skipped.
 import { mkdir } from 'node:fs/promises';
 import { CHECKPOINT_TYPE } from '@aws-guard/shared/audit/checkpoint-signature';
 import { auditEventSchema, type AuditEvent, type AuditRecord } from '@aws-guard/shared/audit/audit-record';
@@ -13,11 +14,14 @@ import { buildRecords, type Built, type Pending, type SignState } from './build-
 import { findLastCheckpoint } from './find-last-checkpoint.js';
 import { findUnfinishedCommands, type UnfinishedScan } from './find-unfinished-commands.js';
 import { recoverChainState, type ChainState, type Recovery } from './recover-chain-state.js';
+import { rotateSegment, type RotationProgress } from './rotate-segment.js';
 
 /** Appends waiting while a batch is written go out together in the next one (group commit: one fsync). */
 const MAX_BATCH_RECORDS = 256;
 export const DEFAULT_CHECKPOINT_RECORDS = 1000;
 export const DEFAULT_CHECKPOINT_MS = 60_000;
+/** The active file is sealed into a segment once it holds this many bytes (docs/audit-format.md "Segments"). */
+export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 
 export type CheckpointOptions = Readonly<{
   signer: CheckpointSigner;
@@ -29,7 +33,13 @@ export type CheckpointOptions = Readonly<{
   timer?: (tick: () => Promise<unknown>, periodMs: number) => () => void;
 }>;
 
-export type AuditLogOptions = Readonly<{ dir: string; clock?: () => Date; checkpoints?: CheckpointOptions }>;
+export type AuditLogOptions = Readonly<{
+  dir: string;
+  clock?: () => Date;
+  checkpoints?: CheckpointOptions;
+  /** Seal the active file after the batch that makes it this large (default 64 MiB); Infinity: never. */
+  segmentBytes?: number;
+}>;
 
 export type AuditLog = Readonly<{
   path: string;
@@ -60,33 +70,65 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
   let closed = false;
   let draining: Promise<void> | null = null;
   const queue: Pending[] = [];
+  const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+  const rotation: RotationProgress = { sealedTo: null };
 
   async function drain(): Promise<void> {
-    while (queue.length > 0) await writeBatch(queue.splice(0, MAX_BATCH_RECORDS));
+    while (queue.length > 0) {
+      const batch = queue.splice(0, MAX_BATCH_RECORDS);
+      // A segment left full (a failed or crashed rotation) is sealed before more goes in; if that fails, the
+      // batch fails: rotation happens between batches, never inside one.
+      const sealed = state.size < segmentBytes ? null : await seal().then(() => null, (e: unknown) => appendError(e));
+      if (sealed !== null) for (const pending of batch) pending.reject(sealed);
+      else await writeBatch(batch);
+    }
     draining = null;
   }
 
-  async function writeBatch(batch: Pending[]): Promise<void> {
-    let built: Built;
+  /** Ends the full active file with a checkpoint (unless it already does) and rotates it into a segment. */
+  async function seal(): Promise<void> {
+    if (signing !== null && sign.since > 0) {
+      const built = buildRecords([{ event: null, resolve: () => {}, reject: () => {} }], state, sign, signing, clock);
+      await write(built);
+    }
+    await rotateSegment(path, state, rotation);
+    state = { ...state, size: 0 };
+  }
+
+  async function write(built: Built): Promise<void> {
     try {
-      built = buildRecords(batch, state, sign, signing, clock);
-      if (built.lines.length === 0) {
-        for (const { pending, record } of built.resolved) pending.resolve(record);
-        return;
-      }
       await appendDurably(path, Buffer.concat(built.lines), state, afterFailure);
     } catch (e) {
       // The chain state stays at the last durable record: the next append continues from there.
       afterFailure = true;
-      const error = e instanceof AuditAppendError ? e
-        : new AuditAppendError('AUDIT_WRITE_FAILED', `appending to ${path} failed: ${(e as Error).message}`, { cause: e });
-      for (const pending of batch) pending.reject(error);
-      return;
+      throw e;
     }
     afterFailure = false;
     state = { seq: built.head.seq, hash: built.head.hash, size: state.size + built.bytes };
     sign = built.sign;
     if (built.checkpoints > 0) lastCheckpointAt = clock().getTime();
+  }
+
+  const appendError = (e: unknown): AuditAppendError => (e instanceof AuditAppendError ? e
+    : new AuditAppendError('AUDIT_WRITE_FAILED', `appending to ${path} failed: ${(e as Error).message}`, { cause: e }));
+
+  async function writeBatch(batch: Pending[]): Promise<void> {
+    let built: Built;
+    try {
+      built = buildRecords(batch, state, sign, signing, clock, segmentBytes - state.size);
+      if (built.lines.length === 0) {
+        for (const { pending, record } of built.resolved) pending.resolve(record);
+        return;
+      }
+      await write(built);
+    } catch (e) {
+      const error = appendError(e);
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    // Sealed right away, before the batch is acknowledged, so that a full segment is a sealed file by then. The
+    // batch is durable either way: a failure here is retried before the next batch, and fails that one.
+    if (state.size >= segmentBytes) await seal().catch(() => undefined);
     for (const { pending, record } of built.resolved) pending.resolve(record);
   }
 

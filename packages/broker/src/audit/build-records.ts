@@ -30,8 +30,13 @@ export type Built = {
   checkpoints: number;
 };
 
-/** A record too large to write is rejected alone and takes no seq. */
-export function buildRecords(batch: Pending[], head: Head, sign: SignState, signing: Signing | null, clock: () => Date): Built {
+/**
+ * A record too large to write is rejected alone and takes no seq. `sealAt`: when the batch's bytes reach it, the
+ * segment is full and the batch ends with a checkpoint, so that the sealed segment ends signed.
+ */
+export function buildRecords(
+  batch: Pending[], head: Head, sign: SignState, signing: Signing | null, clock: () => Date, sealAt = Infinity,
+): Built {
   const built: Built = { resolved: [], lines: [], bytes: 0, head, sign, checkpoints: 0 };
   const push = (record: AuditRecord, line: Buffer): void => {
     built.lines.push(line);
@@ -64,6 +69,7 @@ export function buildRecords(batch: Pending[], head: Head, sign: SignState, sign
     // In the same batch, right after the record that completes the count: the count cadence is exact.
     if (signing !== null && built.sign.since >= signing.everyRecords) checkpoint();
   }
+  if (built.bytes >= sealAt) checkpoint();
   return built;
 }
 

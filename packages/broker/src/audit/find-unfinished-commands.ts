@@ -3,8 +3,10 @@
 // only to the last `broker.started` (or `broker.recovered`), then forwards from there to the end.
 import { TERMINAL_COMMAND_TYPES } from '@aws-guard/shared/audit/audit-record';
 import { parseRecordLine } from '@aws-guard/shared/audit/parse-record-line';
-import { readAuditLines } from './audit-files.js';
-import { findLastLine } from './find-last-line.js';
+import { stat } from 'node:fs/promises';
+import { readAuditLines, type ByteRange } from './audit-files.js';
+import { listSealedSegments } from './audit-segments.js';
+import { findLastLineInLog, type FoundInLog } from './find-last-line-in-log.js';
 
 /** At most this many are listed; the record stays far below MAX_RECORD_BYTES (1 MiB) with the budget below. */
 export const MAX_LISTED_UNFINISHED = 1000;
@@ -35,15 +37,16 @@ type Boundary = Readonly<{ seq: number; previousStart: number | null }>;
 
 /** `end` is the byte length of the chain on disk (just after the last complete record). */
 export async function findUnfinishedCommands(path: string, end: number): Promise<UnfinishedScan> {
-  const boundary = end === 0 ? null : await findLastLine(path, end, BOUNDARY_MARKERS, boundaryOf);
+  const boundary = await findLastLineInLog(path, end, BOUNDARY_MARKERS, boundaryOf);
   const open = new Map<string, UnfinishedCommand>();
-  const range = { start: boundary?.end ?? 0, end };
-  for await (const line of readAuditLines(path, range).lines) {
-    if (!line.includes(COMMAND_MARKER)) continue;
-    const record = commandRecordOf(line);
-    if (record === null) continue;
-    if (record.type === 'command.requested') open.set(record.requestId, entryOf(record));
-    else if (TERMINAL.has(record.type)) open.delete(record.requestId);
+  for (const [file, range] of await rangesAfter(path, end, boundary)) {
+    for await (const line of readAuditLines(file, range).lines) {
+      if (!line.includes(COMMAND_MARKER)) continue;
+      const record = commandRecordOf(line);
+      if (record === null) continue;
+      if (record.type === 'command.requested') open.set(record.requestId, entryOf(record));
+      else if (TERMINAL.has(record.type)) open.delete(record.requestId);
+    }
   }
   return {
     unfinished: listWithinBudget([...open.values()]),
@@ -51,6 +54,21 @@ export async function findUnfinishedCommands(path: string, end: number): Promise
     previousStart: boundary?.value.previousStart ?? null,
     scannedAfter: boundary?.value.seq ?? 0,
   };
+}
+
+/** What follows the boundary: the rest of its file, the sealed segments after it, the active file up to `end`. */
+async function rangesAfter(path: string, end: number, boundary: FoundInLog<Boundary> | null): Promise<Array<[string, ByteRange]>> {
+  const files: Array<[string, ByteRange]> = [];
+  if (boundary?.path !== path) {
+    const sealed = await listSealedSegments(path);
+    const from = boundary === null ? 0 : sealed.findIndex((s) => s.path === boundary.path);
+    for (const segment of sealed.slice(from)) {
+      const start = segment.path === boundary?.path ? boundary.end : 0;
+      files.push([segment.path, { start, end: (await stat(segment.path)).size }]);
+    }
+  }
+  files.push([path, { start: boundary?.path === path ? boundary.end : 0, end }]);
+  return files;
 }
 
 // Only a few boundary lines are ever parsed, so each gets the full check (schema and hash).

@@ -1,5 +1,6 @@
-// Start-up: finds where the chain on disk ends (seq, hash, byte length) from the file's tail alone, creating
-// the file if absent, and sets aside a torn last line left by a crash mid-write (docs/audit-format.md).
+// Start-up: finds where the chain on disk ends (seq, hash, byte length) from the file's tail alone (or, for an empty
+// active file, the last sealed segment's), creating the file if absent, and sets aside a torn last line left by a
+// crash mid-write (docs/audit-format.md).
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
@@ -7,6 +8,7 @@ import { MAX_RECORD_BYTES } from '@aws-guard/shared/audit/audit-record';
 import { GENESIS_HASH } from '@aws-guard/shared/audit/hash-chain';
 import { parseRecordLine } from '@aws-guard/shared/audit/parse-record-line';
 import { AuditOpenError } from './audit-errors.js';
+import { listSealedSegments } from './audit-segments.js';
 import { syncDirectory } from './sync-directory.js';
 import { readFileTail } from './read-file-tail.js';
 
@@ -34,7 +36,8 @@ export async function recoverChainState(path: string, clock: () => Date): Promis
         `${path} ends with more than ${MAX_RECORD_BYTES} bytes after its last newline: not a torn record; `
         + 'inspect the file and run `aws-guard audit verify`');
     }
-    const state = lastRecordState(path, tail.lines, tail.completeEnd);
+    // An empty active file follows a rotation (or a crash inside one): the chain continues from the last sealed segment.
+    const state = tail.completeEnd === 0 ? await sealedHead(path) : lastRecordState(path, tail.lines, tail.completeEnd);
     if (tail.torn.length === 0) return { state, tornTail: null };
     const tornTail = await setAsideTornTail(fh, path, tail.torn, tail.completeEnd, clock);
     return { state, tornTail };
@@ -56,6 +59,25 @@ function lastRecordState(path: string, lines: string[], completeEnd: number): Ch
       + 'the broker will not extend a log it cannot trust: run `aws-guard audit verify`');
   }
   return { seq: parsed.record.seq, hash: parsed.record.hash, size: completeEnd };
+}
+
+/** The last record of the newest sealed segment, as the head of an empty active file (genesis if none). */
+async function sealedHead(path: string): Promise<ChainState> {
+  const last = (await listSealedSegments(path)).at(-1);
+  if (last === undefined) return { seq: 0, hash: GENESIS_HASH, size: 0 };
+  const fh = await open(last.path, 'r');
+  try {
+    const tail = await readFileTail(fh, (await fh.stat()).size, 1, 2 * MAX_RECORD_BYTES + 2);
+    // A sealed segment was fsynced whole, ending with a newline, before it was renamed.
+    if (tail.torn.length > 0 || tail.completeEnd === null || tail.completeEnd === 0) {
+      throw new AuditOpenError('AUDIT_TAIL_CORRUPT', `${last.path}: the sealed segment is empty or does not end with a complete record; `
+        + 'the broker will not extend a log it cannot trust: run `aws-guard audit verify`');
+    }
+    const state = lastRecordState(last.path, tail.lines, tail.completeEnd);
+    return { seq: state.seq, hash: state.hash, size: 0 };
+  } finally {
+    await fh.close();
+  }
 }
 
 async function setAsideTornTail(

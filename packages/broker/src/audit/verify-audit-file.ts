@@ -4,10 +4,11 @@ import type { KeyObject } from 'node:crypto';
 import { createCheckpointChecker, type CheckpointSummary } from '@aws-guard/shared/audit/check-checkpoints';
 import { CHAIN_START, verifyChain, type ChainIssue } from '@aws-guard/shared/audit/hash-chain';
 import { readAuditLines } from './audit-files.js';
+import { firstAvailableSeq } from './audit-segments.js';
 import { skipToStart, type VerifyStart } from './skip-to-start.js';
 
 /** verifyChain's codes, plus the file-level ones (docs/audit-format.md "Verifying"). */
-export type AuditFileIssueCode = ChainIssue['code'] | 'AUDIT_TORN_TAIL' | 'AUDIT_LOG_MISSING' | 'AUDIT_LOG_UNREADABLE';
+export type AuditFileIssueCode = ChainIssue['code'] | 'AUDIT_TORN_TAIL' | 'AUDIT_LOG_MISSING' | 'AUDIT_LOG_UNREADABLE' | 'AUDIT_SEGMENTS_MISSING';
 export type AuditFileIssue = Omit<ChainIssue, 'code'> & Readonly<{ code: AuditFileIssueCode }>;
 
 export type AuditFileVerdict =
@@ -28,6 +29,8 @@ export type AuditFileVerdict =
  * torn; verify again.
  */
 export async function verifyAuditFile(path: string, publicKey: KeyObject | null = null, from?: VerifyStart): Promise<AuditFileVerdict> {
+  const missing = from === undefined ? await segmentsMissing(path) : null;
+  if (missing !== null) return missing;
   const reader = readAuditLines(path);
   let verdict;
   let checker;
@@ -51,6 +54,17 @@ export async function verifyAuditFile(path: string, publicKey: KeyObject | null 
   }
   const summary = checker.summary();
   return { ...verdict, ...summary, skipped, unsigned: verdict.lastSeq - (summary.lastCheckpointSeq ?? 0) };
+}
+
+/** The log on disk starts after seq 1 (sealed segments archived): said as such, not as a chain error. */
+async function segmentsMissing(path: string): Promise<AuditFileVerdict | null> {
+  // Unreadable or not a record: the verification that follows reports it at its line.
+  const first = await firstAvailableSeq(path).catch(() => null);
+  if (first === null || first <= 1) return null;
+  return { ok: false, issue: { code: 'AUDIT_SEGMENTS_MISSING', seq: first, line: 1, message:
+    `the log starts at seq ${first}, not 1: the segments (or records) before it are not here — archived, or removed. `
+    + `Verify what is here with \`--from ${first}\` (its first record's link to the one before is then trusted), `
+    + 'and the archived segments together with it from their start' } };
 }
 
 const fileIssue = (code: AuditFileIssueCode, line: number, message: string): AuditFileVerdict =>

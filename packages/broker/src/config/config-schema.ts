@@ -11,11 +11,20 @@ const isListenAddress = (value: string): boolean => {
   return port !== undefined && Number(port) <= 65535;
 };
 
+const numberFromText = (v: unknown): unknown => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v);
+
 /** A positive integer (counts, byte sizes); env and flags give text, the file may give either. */
 const positiveInt = z.preprocess(
-  (v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v),
+  numberFromText,
   z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer'),
 );
+
+/** A whole number in [min, max], from text or a number like positiveInt. */
+const intWithin = (min: number, max: number, message: string) =>
+  z.preprocess(numberFromText, z.number({ error: message }).int(message).min(min, message).max(max, message));
+
+/** A segment must hold at least one record of the largest size (MAX_RECORD_BYTES, 1 MiB). */
+export const MIN_SEGMENT_BYTES = 1024 * 1024;
 
 /** Settings as the operator writes them (file keys; env and flags map onto the same keys). */
 export const brokerConfigInputSchema = z.strictObject({
@@ -42,6 +51,14 @@ export const brokerConfigInputSchema = z.strictObject({
       maxFileBytes: positiveInt.optional(),
       maxTotalBytes: positiveInt.optional(),
       maxFiles: positiveInt.optional(),
+    })
+    .optional(),
+  // The embedded audit log's segments and checkpoint cadence (docs/audit-format.md).
+  audit: z
+    .strictObject({
+      segmentBytes: intWithin(MIN_SEGMENT_BYTES, Number.MAX_SAFE_INTEGER, `must be a whole number of bytes, at least ${MIN_SEGMENT_BYTES} (1 MiB)`).optional(),
+      checkpointRecords: intWithin(1, 1_000_000, 'must be a whole number from 1 to 1000000').optional(),
+      checkpointSeconds: intWithin(1, 86_400, 'must be a whole number of seconds from 1 to 86400').optional(),
     })
     .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -100,6 +117,8 @@ export type BrokerConfig = Readonly<{
    * keys/mask-hmac.key in the data dir, created on first use). masking/mask-key.ts reads the key.
    */
   masking: Readonly<{ style: 'length' | 'hmac'; hmacKeyFile: string | undefined }>;
+  /** The embedded audit log: seal the active file into a segment at this size; sign every N records or T seconds. */
+  audit: Readonly<{ segmentBytes: number; checkpointRecords: number; checkpointSeconds: number }>;
   /** Where each setting came from, for `doctor` and the start-up log. */
   sources: Readonly<Record<string, 'default' | 'file' | 'env' | 'flag'>>;
 }>;
@@ -112,6 +131,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   logLevel: 'info',
   isolation: 'auto',
   masking: Object.freeze({ style: 'length' }),
+  // Mirrors audit-log.ts DEFAULT_SEGMENT_BYTES / DEFAULT_CHECKPOINT_RECORDS / DEFAULT_CHECKPOINT_MS (config does not import audit).
+  audit: Object.freeze({ segmentBytes: 64 * 1024 * 1024, checkpointRecords: 1000, checkpointSeconds: 60 }),
 });
 
 /** Env variables the broker reads, and the config key each sets. */
@@ -134,4 +155,7 @@ export const CONFIG_ENV = Object.freeze({
   AWS_GUARD_CREDENTIALS_MODE: 'credentials.mode',
   AWS_GUARD_ROLE_ARN: 'credentials.roleArn',
   AWS_GUARD_MASK_STYLE: 'masking.style',
+  AWS_GUARD_AUDIT_SEGMENT_BYTES: 'audit.segmentBytes',
+  AWS_GUARD_AUDIT_CHECKPOINT_RECORDS: 'audit.checkpointRecords',
+  AWS_GUARD_AUDIT_CHECKPOINT_SECONDS: 'audit.checkpointSeconds',
 } as const);

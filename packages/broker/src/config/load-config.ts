@@ -20,7 +20,7 @@ export type ConfigSources = Readonly<{
 type Layer = 'default' | 'file' | 'env' | 'flag';
 
 /** Blocks whose keys layer one by one (env `AWS_GUARD_EXEC_TIMEOUT` overrides only `exec.timeout`). */
-const NESTED = new Set(['exec', 'credentials', 'files', 'masking']);
+const NESTED = new Set(['exec', 'credentials', 'files', 'masking', 'audit']);
 
 const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -51,7 +51,7 @@ const readConfigFile = (path: string): Result<Record<string, unknown>, 'CONFIG_F
 
 export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, 'CONFIG_INVALID'> => {
   const problems: string[] = [];
-  const input: Record<string, unknown> = structuredClone({ ...CONFIG_DEFAULTS, exec: { ...CONFIG_DEFAULTS.exec }, files: { ...CONFIG_DEFAULTS.files }, masking: { ...CONFIG_DEFAULTS.masking } });
+  const input: Record<string, unknown> = structuredClone({ ...CONFIG_DEFAULTS, exec: { ...CONFIG_DEFAULTS.exec }, files: { ...CONFIG_DEFAULTS.files }, masking: { ...CONFIG_DEFAULTS.masking }, audit: { ...CONFIG_DEFAULTS.audit } });
   const origin: Record<string, Layer> = {};
   const apply = (layer: Layer, key: string, value: unknown) => {
     setPath(input, key, value);
@@ -100,7 +100,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
   const portAt = cfg.listen.lastIndexOf(':');
   const port = Number(cfg.listen.slice(portAt + 1));
   const sourcesByKey: Record<string, Layer> = {};
-  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'redis', 'approvalWebhook', 'exec.timeout', 'exec.maxConcurrent', 'files.maxFileBytes', 'files.maxTotalBytes', 'files.maxFiles', 'logLevel', 'isolation', 'credentials.mode', 'credentials.roleArn'])
+  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'redis', 'approvalWebhook', 'exec.timeout', 'exec.maxConcurrent', 'files.maxFileBytes', 'files.maxTotalBytes', 'files.maxFiles', 'logLevel', 'isolation', 'credentials.mode', 'credentials.roleArn', 'audit.segmentBytes', 'audit.checkpointRecords', 'audit.checkpointSeconds'])
     sourcesByKey[key] = origin[key] ?? 'default';
 
   return ok(
@@ -129,6 +129,11 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
       isolation: cfg.isolation ?? CONFIG_DEFAULTS.isolation,
       credentials: resolveCredentials(cfg.credentials),
       masking: resolveMasking(cfg.masking, sources.cwd),
+      audit: Object.freeze({
+        segmentBytes: cfg.audit?.segmentBytes ?? CONFIG_DEFAULTS.audit.segmentBytes,
+        checkpointRecords: cfg.audit?.checkpointRecords ?? CONFIG_DEFAULTS.audit.checkpointRecords,
+        checkpointSeconds: cfg.audit?.checkpointSeconds ?? CONFIG_DEFAULTS.audit.checkpointSeconds,
+      }),
       sources: Object.freeze(sourcesByKey),
     }),
   );

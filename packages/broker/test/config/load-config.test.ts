@@ -109,6 +109,7 @@ t.test('every env variable reaches its setting', async (t) => {
       AWS_GUARD_ISOLATION: 'none', AWS_GUARD_MAX_CONCURRENT: '3',
       AWS_GUARD_MAX_FILE_BYTES: '1000', AWS_GUARD_MAX_TOTAL_FILE_BYTES: '5000', AWS_GUARD_MAX_FILES: '7',
       AWS_GUARD_MASK_STYLE: 'hmac',
+      AWS_GUARD_AUDIT_SEGMENT_BYTES: '2097152', AWS_GUARD_AUDIT_CHECKPOINT_RECORDS: '50', AWS_GUARD_AUDIT_CHECKPOINT_SECONDS: '5',
   };
   // A variable added to CONFIG_ENV must be added here too, or this test does not check it.
   t.same(Object.keys(env).sort(), Object.keys(CONFIG_ENV).sort(), 'every variable the broker reads is set here');
@@ -116,7 +117,8 @@ t.test('every env variable reaches its setting', async (t) => {
   t.match(c, { host: '0.0.0.0', port: 9000, dataDir: '/var/lib/aws-guard', awsCli: '/usr/bin/aws', awsEndpointUrl: 'http://127.0.0.1:5000',
     region: 'eu-central-1', policyFile: '/etc/p.yaml', exec: { timeoutMs: 90_000, maxConcurrent: 3 }, files: { maxFileBytes: 1000, maxTotalBytes: 5000, maxFiles: 7 }, logLevel: 'debug', redisUrl: 'redis://127.0.0.1:6390',
     approvalWebhook: 'https://hooks.example.invalid/x',
-    credentials: { mode: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/aws-guard-agent' }, isolation: 'none', masking: { style: 'hmac' } });
+    credentials: { mode: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/aws-guard-agent' }, isolation: 'none', masking: { style: 'hmac' },
+    audit: { segmentBytes: 2_097_152, checkpointRecords: 50, checkpointSeconds: 5 } });
   t.ok(Object.values(c.sources).every((s) => s === 'env'));
 });
 

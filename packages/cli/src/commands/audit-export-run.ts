@@ -2,8 +2,8 @@
 // They read the embedded log directly (no broker needed) and never write to it; `audit verify` proves the chain.
 import { once } from 'node:events';
 import { open, stat } from 'node:fs/promises';
-import { readAuditLines } from '@aws-guard/broker/audit/audit-files';
-import { readFileTail } from '@aws-guard/broker/audit/read-file-tail';
+import { readAuditLines, readLogTail } from '@aws-guard/broker/audit/audit-files';
+import { listSealedSegments } from '@aws-guard/broker/audit/audit-segments';
 import { UserFacingError } from '@aws-guard/shared/errors';
 import { hasFilters, parseAuditFilters, type AuditFilterOptions, type AuditFilters } from '../audit/audit-filters.js';
 import { escapeForTerminal } from '../audit/format-audit-record.js';
@@ -48,11 +48,11 @@ export async function runFilteredTail(opts: AuditTailOptions, io: AuditReadIo, d
     last.push(text);
     if (last.length > count) last.shift();
   };
-  const offset = await missingAsUsage(path, hasFilters(filters) ? scanWhole(path, selector, (s) => show(s, keepLast))
+  const end = await missingAsUsage(path, hasFilters(filters) ? scanWhole(path, selector, (s) => show(s, keepLast))
     : scanTail(path, count, selector, (s) => show(s, keepLast)));
   for (const text of last) io.stdout.write(`${text}\n`);
   if (opts.follow) {
-    const failure = await follow(path, offset, deps, (line) => show(selector.select(line), (text) => io.stdout.write(`${text}\n`)));
+    const failure = await follow(path, end, deps, (line) => show(selector.select(line), (text) => io.stdout.write(`${text}\n`)));
     if (failure !== undefined) {
       io.stderr.write(`aws-guard: stopped following: ${failure}\n`);
       return 1;
@@ -105,38 +105,39 @@ function checkedFilters(opts: AuditFilterOptions, problems: string[], deps: Audi
   return parsed.ok ? parsed.value : {};
 }
 
-/** Reads the last `count` lines only (no filters: nothing before them can be shown); returns where they end. */
-async function scanTail(path: string, count: number, selector: RecordSelector, each: (s: SelectedLine) => void): Promise<number> {
-  const fh = await open(path, 'r');
-  try {
-    const { size } = await fh.stat();
-    const tail = await readFileTail(fh, size, count);
-    for (const line of tail.lines) each(selector.select(line));
-    return tail.completeEnd ?? size;
-  } finally {
-    await fh.close();
-  }
+/** Where the lines read end: an offset in the active file, and that file's inode (to follow it across a rotation). */
+type ScanEnd = Readonly<{ offset: number; ino: number | null }>;
+
+/** Reads the last `count` lines only (no filters: nothing before them can be shown), into earlier segments if need be. */
+async function scanTail(path: string, count: number, selector: RecordSelector, each: (s: SelectedLine) => void): Promise<ScanEnd> {
+  const tail = await readLogTail(path, count);
+  for (const line of tail.lines) each(selector.select(line));
+  return { offset: tail.activeEnd, ino: tail.activeIno };
 }
 
-/** Reads every line (filters need the context of earlier records); returns where the complete lines end. */
-async function scanWhole(path: string, selector: RecordSelector, each: (s: SelectedLine) => void): Promise<number> {
+/** Reads every line, sealed segments first (filters need the context of earlier records). */
+async function scanWhole(path: string, selector: RecordSelector, each: (s: SelectedLine) => void): Promise<ScanEnd> {
+  for (const segment of await listSealedSegments(path)) {
+    for await (const line of readAuditLines(segment.path).lines) each(selector.select(line));
+  }
+  const { ino } = await stat(path);
   for (let offset = 0; ;) {
     const read = await readLinesFrom(path, offset);
     if (!read.ok) throw new UserFacingError(read.code, read.message, 1);
-    if (read.lines.length === 0) return offset;
+    if (read.lines.length === 0) return { offset, ino };
     for (const line of read.lines) each(selector.select(line));
     offset = read.next;
   }
 }
 
 /** Follows until the signal (default: SIGINT) aborts; returns why it stopped early, if it did. */
-async function follow(path: string, offset: number, deps: AuditReadDeps, each: (line: string) => void): Promise<string | undefined> {
+async function follow(path: string, end: ScanEnd, deps: AuditReadDeps, each: (line: string) => void): Promise<string | undefined> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   if (deps.signal === undefined) process.once('SIGINT', onSigint);
   const signal = deps.signal ?? controller.signal;
   try {
-    for await (const batch of followLines(path, offset, { signal, ...optionalDeps(deps) })) {
+    for await (const batch of followLines(path, end.offset, { signal, ino: end.ino, ...optionalDeps(deps) })) {
       if (!batch.ok) return `${batch.code}: ${batch.message}`;
       for (const line of batch.lines) each(line);
     }
@@ -151,9 +152,14 @@ type Output = Readonly<{ stream: NodeJS.WritableStream; throwIfFailed: () => voi
 /** Mode 0600 like the log itself: an export holds the same argv and names. Write errors surface as one failure. */
 async function openOutput(path: string, logPath: string): Promise<Output> {
   // Opening for writing truncates: never let a mistyped --output empty the log being exported (or any link to it).
-  const [target, log] = await Promise.all([stat(path).catch(() => null), stat(logPath)]);
-  if (target !== null && target.dev === log.dev && target.ino === log.ino) {
-    throw new UserFacingError('AUDIT_USAGE', `--output ${path} is the audit log itself`, 2);
+  const target = await stat(path).catch(() => null);
+  // Any segment of it: a sealed one is as much the log as audit.jsonl.
+  const segments = target === null ? [] : [logPath, ...(await listSealedSegments(logPath)).map((s) => s.path)];
+  for (const segment of segments) {
+    const log = await stat(segment).catch(() => null);
+    if (log !== null && target?.dev === log.dev && target.ino === log.ino) {
+      throw new UserFacingError('AUDIT_USAGE', `--output ${path} is the audit log itself (${segment})`, 2);
+    }
   }
   const fh = await open(path, 'w', 0o600).catch((e: unknown) => {
     throw new UserFacingError('AUDIT_OUTPUT_UNWRITABLE', `cannot write ${path}: ${(e as Error).message}`, 1);

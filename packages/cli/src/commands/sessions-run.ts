@@ -1,5 +1,5 @@
 // `aws-guard sessions`: the sessions in the audit log, joined with the recordings under <data dir>/sessions/.
-// Reads both directly (no broker needed) and writes nothing.
+// Reads both directly (no broker needed; the log's every segment, through readAuditLines) and writes nothing.
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,8 +1,9 @@
-// The broker's data dir: can the broker write there, and does the audit chain in it verify end to end.
+// The broker's data dir: can the broker write there, and does the audit chain in it (every segment) verify end to end.
 import { randomBytes } from 'node:crypto';
 import { access, constants, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { auditDirOf, auditFilePath } from '@aws-guard/broker/audit/audit-files';
+import { readAuditPublicKey } from '@aws-guard/broker/audit/audit-signing-key';
 import { verifyAuditFile } from '@aws-guard/broker/audit/verify-audit-file';
 import { check, type DoctorCheck } from './doctor-check.js';
 
@@ -41,7 +42,15 @@ export const checkDataDirWritable = async (dataDir: string): Promise<DoctorCheck
 /** The embedded audit log lives in <dataDir>/audit/ (app.ts creates it there). */
 export const checkAuditChain = async (dataDir: string): Promise<DoctorCheck> => {
   const path = auditFilePath(auditDirOf(dataDir));
-  const verdict = await verifyAuditFile(path);
+  // The data dir's own key checks the checkpoints (none yet: a log with checkpoints then fails, as verify does).
+  const key = await readAuditPublicKey(dataDir);
+  const whole = await verifyAuditFile(path, key);
+  // Sealed segments archived away: what is still here is verified from its first record, and said so.
+  const archivedFrom = !whole.ok && whole.issue.code === 'AUDIT_SEGMENTS_MISSING' ? whole.issue.seq : null;
+  const verdict = archivedFrom === null ? whole : await verifyAuditFile(path, key, { seq: archivedFrom });
+  if (verdict.ok && archivedFrom !== null) {
+    return check('audit chain', 'WARN', `${path}: ${verdict.count} records verify from seq ${archivedFrom} (last seq ${verdict.lastSeq}); the segments before it are not here (archived?)`);
+  }
   if (verdict.ok) return check('audit chain', 'OK', `${path}: ${verdict.count} records verify (last seq ${verdict.lastSeq})`);
   const { code, line, message } = verdict.issue;
   if (code === 'AUDIT_LOG_MISSING') return check('audit chain', 'WARN', `no audit log at ${path} yet (the broker has not run with this data dir)`);

@@ -40,6 +40,9 @@ export type CheckpointSeed = Readonly<{
   before: Readonly<{ seq: number; hash: string }> | null;
   prevSignature: string | null;
   lastCheckpointSeq: number | null;
+  /** The checkpoint before the start is not available (archived segments): the first checkpoint's
+   * `prevSignature` is taken on trust, like the record before the start. */
+  prevSignatureUnknown?: boolean;
 }>;
 
 export function createCheckpointChecker(publicKey: KeyObject | null, seed?: CheckpointSeed): CheckpointChecker {
@@ -47,6 +50,7 @@ export function createCheckpointChecker(publicKey: KeyObject | null, seed?: Chec
   let prevSignature: string | null = seed?.prevSignature ?? null;
   let checkpoints = 0;
   let lastCheckpointSeq: number | null = seed?.lastCheckpointSeq ?? null;
+  let trustPrevSignature = seed?.prevSignatureUnknown === true;
   // The record verifyChain accepted just before this one: what a checkpoint must sign.
   let before: { seq: number; hash: string } | null = seed?.before ?? null;
 
@@ -74,11 +78,12 @@ export function createCheckpointChecker(publicKey: KeyObject | null, seed?: Chec
       const found = head === null ? 'nothing before it' : `seq ${head.seq} with hash ${head.hash}`;
       return problem('AUDIT_CHECKPOINT_MISPLACED', `${at}: signs seq ${data.seq} with hash ${data.hash}, but follows ${found}`);
     }
-    if (data.prevSignature !== prevSignature) {
+    if (!trustPrevSignature && data.prevSignature !== prevSignature) {
       const expected = prevSignature === null ? 'none (it is the first checkpoint)'
         : `the signature of the checkpoint at seq ${String(lastCheckpointSeq)}`;
       return problem('AUDIT_CHECKPOINT_CHAIN_BROKEN', `${at}: its previous signature is not ${expected}: a checkpoint was removed`);
     }
+    trustPrevSignature = false;
     prevSignature = data.signature;
     checkpoints++;
     lastCheckpointSeq = record.seq;
