@@ -247,3 +247,35 @@ t.test('a rotation that cannot finish: the filling batch is acknowledged, the ne
   await log.close();
   t.match(await verifyAuditFile(log.path, key.publicKey), { ok: true, unsigned: 0 });
 });
+
+t.test('readAuditLines while the log rotates under it: every record once, in order (a snapshot, no gap)', async (t) => {
+  const dataDir = t.testdir();
+  const key = await loadOrCreateAuditSigningKey(dataDir);
+  const log = await openLog(dataDir, key);
+  for (let i = 1; i <= 30; i++) await log.append(filler(i));
+  const seqs: number[] = [];
+  for await (const line of readAuditLines(log.path).lines) {
+    seqs.push((JSON.parse(line) as { seq: number }).seq);
+    // After the first line: several rotations while the reader is in the middle of the oldest segment.
+    if (seqs.length === 1) for (let i = 31; i <= 80; i++) await log.append(filler(i));
+  }
+  await log.close();
+  t.ok((await listSealedSegments(log.path)).length >= 6);
+  t.same(seqs, seqs.map((_, i) => i + 1), `${seqs.length} records, contiguous from 1`);
+  t.ok(seqs.length >= 80, 'the segments sealed during the read are read too');
+});
+
+t.test('readers of a log whose rotation was cut short before the new audit.jsonl existed', async (t) => {
+  const dataDir = t.testdir();
+  const key = await loadOrCreateAuditSigningKey(dataDir);
+  const log = await openLog(dataDir, key, 1024 ** 3);
+  for (let i = 1; i <= 5; i++) await log.append(filler(i));
+  await log.close();
+  await rename(log.path, join(auditDirOf(dataDir), segmentName(1)));
+  const records = await allRecords(log);
+  t.same(records.map((r) => r.seq), [1, 2, 3, 4, 5, 6], 'the sealed segment alone, the missing active file as empty');
+  t.same((await readLastLines(log.path, 2)).map((l) => (JSON.parse(l) as { seq: number }).seq), [5, 6]);
+  t.match(await verifyAuditFile(log.path, key.publicKey), { ok: true, count: 6, unsigned: 0 });
+  await rm(join(auditDirOf(dataDir), segmentName(1)));
+  t.match(await verifyAuditFile(log.path, key.publicKey), { ok: false, issue: { code: 'AUDIT_LOG_MISSING' } }, 'nothing at all: missing');
+});
