@@ -1,16 +1,16 @@
 // The shim's wait for a human: a live indicator only when a person watches stderr (a TTY), and the wait's
 // time limit ends once the command is approved (a long command is not cut off by it).
 import t from 'tap';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startBroker } from '../helpers/broker.js';
 import { agentEnv, shimBinDir } from '../helpers/shim.js';
 import { runGuard } from '../helpers/guard-cli.js';
-import { requireBinary } from '../helpers/service-process.js';
+import { startTmux } from '../helpers/tmux.js';
 import { FIXTURES } from '../helpers/paths.js';
 
-requireBinary('tmux', 'apt-get install -y tmux');
+const tmux = startTmux('approval-wait');
 const policy = join(t.testdir(), 'policy.yaml');
 await writeFile(policy, 'version: 1\nrules:\n  - id: hold-everything\n    effect: approve\n    actions: ["*"]\n    message: every command waits for a human here\n');
 const broker = await startBroker({ awsCli: join(FIXTURES, 'fake-aws', 'sleepy-aws'), args: ['--policy', policy] });
@@ -39,16 +39,9 @@ t.test('an approved command runs past the wait limit and is not cancelled by it'
 });
 
 t.test('at a terminal the shim shows that it is still waiting', async (t) => {
-  const session = `aws-guard-wait-${process.pid}`;
-  const envArgs = Object.entries({ ...env, AWS_GUARD_APPROVAL_WAIT: '1m' }).map(([k, v]) => `${k}=${v}`);
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
-  tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '10', 'env', '-i', ...envArgs, join(await shimBinDir(), 'aws'), 'sts', 'get-caller-identity');
-  t.teardown(() => tmux('kill-server'));
-  let screen = '';
-  for (let i = 0; i < 100 && !/still waiting for apr_\S+ \(0:0[1-9] of 1:00\)/.test(screen); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    screen = tmux('capture-pane', '-p', '-t', session);
-  }
+  tmux.newSession('wait', { width: 160, height: 10, env: { ...env, AWS_GUARD_APPROVAL_WAIT: '1m' }, command: [join(await shimBinDir(), 'aws'), 'sts', 'get-caller-identity'] });
+  t.teardown(tmux.kill);
+  const screen = await tmux.waitFor('wait', /still waiting for apr_\S+ \(0:0[1-9] of 1:00\)/, 'the waiting indicator', { timeoutMs: 10_000 });
   t.match(screen, /needs approval \(rule hold-everything/);
   t.match(screen, /still waiting for apr_\S+ \(0:0[1-9] of 1:00\)/);
 });

@@ -57,6 +57,20 @@ export const castHeaderLine = (header: CastHeader): string => `${JSON.stringify(
 /** A terminal in cooked mode shows `\n` as `\r\n`; a `\r\n` already there stays as it is. */
 export const toTerminalNewlines = (text: string): string => text.replace(/\r?\n/g, '\r\n');
 
+// Sequences that print nothing and leave the cursor where it is: SGR colours (`ESC[0m`), modes (`ESC[?25h`),
+// erasing (`ESC[K`), OSC strings (titles), character set choices (`ESC(B`).
+const INVISIBLE = /\u001b\[[0-9;?]*[mhlKJ]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[()][0-9A-Za-z]/g;
+
+/**
+ * Whether the cursor is at a line's start after `text`, given whether it was before: after a `\n` followed by
+ * nothing visible (a colour reset is), or as before when `text` is only such sequences.
+ */
+export const atLineStartAfter = (before: boolean, text: string): boolean => {
+  const nl = text.lastIndexOf('\n');
+  if (text.slice(nl + 1).replace(INVISIBLE, '') !== '') return false;
+  return nl >= 0 || before;
+};
+
 const BARE_ARG = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 /** POSIX single quotes, as a user would type the argument (`'it'\''s'`). */

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { fail, ok, type Issue, type Result } from '@aws-guard/shared/result';
-import { castEventLine, castFileName, castHeader, promptLine, toTerminalNewlines, type CastEventCode } from './cast-format.js';
+import { atLineStartAfter, castEventLine, castFileName, castHeader, promptLine, toTerminalNewlines, type CastEventCode } from './cast-format.js';
 import { castDigest, openCastFile, writeCast, type CastFile, type CastFileState } from './cast-file.js';
 
 export type RecordingCode = 'RECORDING_WRITE_FAILED' | 'RECORDING_NOT_FOUND';
@@ -147,7 +147,7 @@ export function createSessionRecorder(options: SessionRecorderOptions): SessionR
     let ended: Promise<Result<string, RecordingCode>> | undefined;
     const emit = (text: string): void => {
       if (text === '') return;
-      atLineStart = text.endsWith('\n');
+      atLineStart = atLineStartAfter(atLineStart, text);
       enqueue(ctx.sessionId, session, 'o', toTerminalNewlines(text));
     };
     enqueue(ctx.sessionId, session, 'o', promptLine(ctx.argv));

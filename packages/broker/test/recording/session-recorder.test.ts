@@ -69,6 +69,25 @@ t.test('output without a final newline is completed so the next prompt starts on
   t.same(events.map((e) => e[2]), ['$ aws sts get-caller-identity --query Account --output text\r\n', '123456789012', '\r\n']);
 });
 
+t.test('output that ends with a newline and then only colour resets is not completed again', async (t) => {
+  // `--output table --color on` ends with `\n\u001b[0m`: the cursor is at a line's start, where the shell's prompt
+  // then shows; a `\r\n` added there would be a blank line the agent never saw.
+  for (const [name, chunks, tail] of [
+    ['a reset after the last newline', ['+---+\n\u001b[0m'], ['+---+\r\n', '\u001b[0m']],
+    ['a reset in a chunk of its own', ['+---+\n', '\u001b[0m\u001b[39m\u001b[49m'], ['+---+\r\n', '\u001b[0m\u001b[39m\u001b[49m']],
+    ['a title (OSC) and a cursor shown', ['done\n\u001b]0;t\u0007\u001b[?25h'], ['done\r\n', '\u001b]0;t\u0007\u001b[?25h']],
+    ['text after the reset is still completed', ['a\n\u001b[1mb'], ['a\r\n', '\u001b[1mb', '\r\n']],
+    ['text then a reset, no newline: completed', ['x', '\u001b[0m'], ['x\u001b[0m', '\r\n']],
+  ] as const) {
+    const { recorder, path } = await record(t);
+    const cmd = recorder.command(ctx());
+    for (const chunk of chunks) cmd.output('stdout', Buffer.from(chunk));
+    await cmd.end(0, 'exited');
+    t.same((await readCast(path)).events.slice(1).map((e) => e[2]), tail, name);
+    await recorder.close();
+  }
+});
+
 t.test('a UTF-8 character split across chunks is recorded whole', async (t) => {
   const { recorder, path } = await record(t);
   const cmd = recorder.command(ctx());
