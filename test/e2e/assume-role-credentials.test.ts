@@ -64,6 +64,11 @@ t.test('the audit records role, session name and access key id, and the secret a
   t.match(first, { mode: 'assume-role', roleArn: ROLE, sessionName: sessionId, sourceIdentity: 'Carol-Jones', accessKeyId: /^ASIA/, requestTag: executed[0]!.requestId, reused: false });
   t.match(second, { accessKeyId: first!['accessKeyId'], requestTag: executed[0]!.requestId, reused: true }, 'the second command reuses the session');
   t.equal(proxy.actions('AssumeRole').length, 1, 'one AssumeRole for both');
+  // credentials.issued says the same before each CLI starts: minted once, then reused.
+  const issued = (await records()).filter((r) => r.type === 'credentials.issued');
+  t.same(issued.map((r) => r.requestId), executed.map((r) => r.requestId), 'one credentials.issued per command');
+  t.same(issued.map((r) => r.data), [first, second], 'the same non-secret fields as the command records');
+  t.same(Object.keys(issued[0]!.data).sort(), ['accessKeyId', 'expiresAt', 'mappingId', 'mode', 'requestTag', 'reused', 'roleArn', 'sessionName', 'sourceIdentity']);
   const secrets = mintedSecrets();
   t.equal(secrets.length, 2, 'the secret key and the session token of the session');
   const audit = await auditText();

@@ -9,7 +9,7 @@ import { startMoto } from '../helpers/moto.js';
 import { startBroker, writeAllowAllPolicy } from '../helpers/broker.js';
 import { agentEnv, runAws } from '../helpers/shim.js';
 import { runAwsDirect } from '../helpers/real-aws.js';
-import { readAuditRecords, type AuditRec } from '../helpers/audit.js';
+import { readAuditRecords, STEP_TYPES, type AuditRec } from '../helpers/audit.js';
 import { writeTree } from '../helpers/trees.js';
 
 const moto = await startMoto();
@@ -27,11 +27,11 @@ const exists = (p: string) => access(p).then(() => true, () => false);
 const BUCKET = 'limits';
 await runAwsDirect(['s3', 'mb', `s3://${BUCKET}`], moto.url);
 
-/** The records of the last request whose argv is `argv`, after its command.requested. */
+/** The records of the last request whose argv is `argv`, after its steps (requested, decided, credentials, started). */
 const recordsOf = async (dataDir: string, argv: readonly string[]): Promise<AuditRec[]> => {
   const audit = await readAuditRecords(dataDir);
   const requested = audit.filter((r) => r.type === 'command.requested' && JSON.stringify(r.data['argv']) === JSON.stringify(argv)).at(-1);
-  return audit.filter((r) => r.requestId === requested?.requestId && r.type !== 'command.requested');
+  return audit.filter((r) => r.requestId === requested?.requestId && !STEP_TYPES.has(r.type));
 };
 
 /** A policy document of exactly `bytes` bytes (the padding is a Sid). */

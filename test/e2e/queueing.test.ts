@@ -122,8 +122,8 @@ t.test('a command cancelled while queued leaves the queue and never runs', async
   t.notMatch(gaveUp.stderr(), /did not confirm the cancel/, 'no complaint from the shim');
   t.notOk(gaveUp.isRunning());
   const records = await auditOf(gaveUp.requestId()!, 'command.cancelled');
-  t.same(records.map((r) => r.type), ['command.requested', 'command.cancelled'], 'audited as cancelled, and nothing ran');
-  t.equal(records[1]?.data['cancelledBy'], 'signal');
+  t.same(records.map((r) => r.type), ['command.requested', 'command.decided', 'command.cancelled'], 'audited as cancelled, and nothing ran (no credentials, no start)');
+  t.equal(records[2]?.data['cancelledBy'], 'signal');
   await holder.cancel();
   await next.running();
   t.pass('the slot went to the next in line, not to the cancelled one');

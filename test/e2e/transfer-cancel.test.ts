@@ -9,7 +9,7 @@ import { startMoto } from '../helpers/moto.js';
 import { startBroker, writeAllowAllPolicy } from '../helpers/broker.js';
 import { agentEnv, runAws } from '../helpers/shim.js';
 import { runAwsDirect } from '../helpers/real-aws.js';
-import { readAuditRecords } from '../helpers/audit.js';
+import { readAuditRecords, STEP_TYPES } from '../helpers/audit.js';
 import { writeBigFile } from '../helpers/big-file.js';
 
 const SIZE = 150 * 1024 * 1024;
@@ -71,7 +71,7 @@ t.test('Ctrl-C while the download comes back: exit 130, no out.bin, no .part lef
   const audit = await readAuditRecords(broker.dataDir);
   const requested = audit.find((r) => r.type === 'command.requested' && JSON.stringify(r.data['argv']) === JSON.stringify(['s3', 'cp', `s3://${BUCKET}/big.bin`, 'out.bin']));
   t.ok(requested, 'the audit has the command');
-  const outcome = audit.filter((r) => r.requestId === requested?.requestId && r.type !== 'command.requested');
+  const outcome = audit.filter((r) => r.requestId === requested?.requestId && !STEP_TYPES.has(r.type));
   // The CLI itself finished; what the agent cancelled was the return of its file, which never arrived.
   t.match(outcome, [{ type: 'command.cancelled', data: { stage: 'files', cancelledBy: 'signal', files: { filesOut: 0, bytesOut: 0, returnFailed: 'FILE_CANCELLED' } } }], 'audited as cancelled while the file was returned, nothing counted as delivered');
 });
@@ -99,7 +99,7 @@ t.test('Ctrl-C while the broker receives an upload: exit 130, cancelled at the f
   const audit = await readAuditRecords(broker.dataDir);
   const requested = audit.find((r) => r.type === 'command.requested' && JSON.stringify(r.data['argv']) === JSON.stringify(['s3', 'cp', 'big.bin', `s3://${BUCKET}/k2`]));
   t.ok(requested, 'the audit has the command');
-  const outcome = audit.filter((r) => r.requestId === requested?.requestId && r.type !== 'command.requested');
+  const outcome = audit.filter((r) => r.requestId === requested?.requestId && !STEP_TYPES.has(r.type));
   t.match(outcome, [{ type: 'command.cancelled', data: { stage: 'files', cancelledBy: 'signal' } }], 'audited as cancelled while files were transferred');
   const head = await runAwsDirect(['s3api', 'head-object', '--bucket', BUCKET, '--key', 'k2'], moto.url);
   t.not(head.code, 0, `no object k2 in the emulator (${head.stderr.trim()})`);

@@ -9,3 +9,6 @@ export const readAuditRecords = async (dataDir: string): Promise<AuditRec[]> =>
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as AuditRec);
+
+/** The records of a command's steps before its outcome (docs/audit-format.md): not what tests of outcomes look at. */
+export const STEP_TYPES: ReadonlySet<string> = new Set(['command.requested', 'command.decided', 'credentials.issued', 'command.started']);

@@ -10,12 +10,12 @@ import { selectIsolation } from './exec/select-isolation.js';
 import { describeIsolation } from './exec/isolation.js';
 import { createExecutionSlots } from './exec/execution-slots.js';
 import { loadOrCreateTokenKeys } from './auth/token-keys.js';
-import { bearerToken, verifyToken } from './auth/verify-token.js';
 import { createAuditLog } from './audit/audit-log.js';
 import { auditDirOf } from './audit/audit-files.js';
 import { loadOrCreateAuditSigningKey } from './audit/audit-signing-key.js';
 import { createCredentialSource } from './credentials/create-credential-source.js';
 import { createBrokerServer } from './server/http-server.js';
+import { createUpgradeAuthenticator } from './server/authenticate-upgrade.js';
 import { handleAgentConnection } from './server/agent-connection.js';
 import { runCommand } from './flows/run-command.js';
 import { resolveMaskStyle } from './masking/mask-key.js';
@@ -25,7 +25,6 @@ import { createCommandJudge } from './flows/command-judge.js';
 import { createEmbeddedApprovalStore } from './approval/embedded-approval-store.js';
 import { createRedisApprovalStore } from './approval/redis-approval-store.js';
 import { handleApproverConnection } from './server/approver-connection.js';
-import { APPROVER_PATH } from '@aws-guard/shared/protocol/endpoints';
 import type { ApprovalRequest } from '@aws-guard/shared/approval/approval-request';
 import { createWebhookNotifier } from './approval/notify-webhook.js';
 import { modelDir } from './model-dir.js';
@@ -117,11 +116,10 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
     recorder,
   };
   const hello = { brokerVersion: appEnv.version, cli: { version: cli.value.version, major: cli.value.major, versionText: cli.value.versionText } };
+  // Every upgrade is audited: token.accepted (durable before the socket opens) or token.rejected (rate-limited).
+  const upgrades = createUpgradeAuthenticator({ keys, audit, log });
   const server = createBrokerServer({
-    authenticate: async (header, path) => {
-      const token = bearerToken(header);
-      return token.ok ? verifyToken(keys, token.value, path === APPROVER_PATH ? ['approver', 'admin'] : ['agent']) : token;
-    },
+    authenticate: upgrades.authenticate,
     onAgent: (ws, identity) => handleAgentConnection(ws, identity, hello, (channel, run) => runCommand(runDeps, channel, run)),
     onApprover: (ws, identity) =>
       handleApproverConnection(ws, identity, {
@@ -190,6 +188,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
         unwatch();
         await server.close();
         await approvals.close();
+        await upgrades.flush();
         await audit.append({ type: 'broker.stopped', actor, data: { why } }).catch((e: unknown) => log.error({ err: (e as Error).message }, 'could not audit broker stop'));
         await recorder.close();
         await audit.close();

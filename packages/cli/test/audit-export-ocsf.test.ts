@@ -1,11 +1,11 @@
 import t from 'tap';
-import type { AuditRecord } from '@aws-guard/shared/audit/audit-record';
+import type { AuditEvent, AuditRecord } from '@aws-guard/shared/audit/audit-record';
 import { readAuditLines, auditDirOf, auditFilePath } from '@aws-guard/broker/audit/audit-files';
 import { classifyApiActivity } from '../src/audit/classify-api-activity.js';
 import { createRecordSelector } from '../src/audit/record-selector.js';
 import { OCSF_SCHEMA_VERSION, toOcsfEvent, type OcsfEvent } from '../src/audit/to-ocsf-event.js';
 import { ocsfProblems, OCSF_VERSION } from './audit-export-ocsf-6003.fixture.js';
-import { CREDENTIALS, dataDirWith, tsOf } from './audit-export-log.fixture.js';
+import { CREDENTIALS, EVENTS, dataDirWith, tsOf } from './audit-export-log.fixture.js';
 
 async function exportedEvents(dir: string): Promise<Map<number, OcsfEvent>> {
   const selector = createRecordSelector({});
@@ -89,4 +89,44 @@ t.test('classifyApiActivity takes the verb of the API name, else of the CLI oper
     [undefined, undefined, 'Other'],
   ];
   for (const [api, cli, expected] of cases) t.equal(classifyApiActivity(api, cli), expected, `${api ?? '-'} / ${cli ?? '-'}`);
+});
+
+// The event types added with issue 7's list: a connection accepted and refused, a decision, credentials.
+const agent = { kind: 'agent', agent: 'claude', human: 'alice', role: 'agent' } as const;
+const NEWER: readonly AuditEvent[] = [
+  { type: 'token.accepted', sessionId: 's9', actor: agent, data: { channel: 'agent', tokenId: 'jti-9', issuer: 'aws-guard', keyId: 'k-1', groups: [], expiresAt: tsOf(60), remoteAddress: '192.0.2.7' } },
+  { type: 'command.requested', requestId: 'r9', sessionId: 's9', actor: agent, data: { argv: ['s3api', 'list-buckets'], service: 's3api', operation: 'list-buckets', apiOperation: 'ListBuckets' } },
+  { type: 'command.decided', requestId: 'r9', sessionId: 's9', actor: agent, data: { decision: 'allow', rule: 'read', policyHash: 'a'.repeat(64), risk: 'read', reason: null, timeoutMs: null, mappingId: null } },
+  { type: 'credentials.issued', requestId: 'r9', sessionId: 's9', actor: agent, data: { ...CREDENTIALS, requestTag: 'r9' } },
+  { type: 'command.requested', requestId: 'r10', sessionId: 's9', actor: agent, data: { argv: ['s3api', 'delete-bucket', '--bucket', 'b'], service: 's3api', operation: 'delete-bucket', apiOperation: 'DeleteBucket' } },
+  { type: 'command.decided', requestId: 'r10', sessionId: 's9', actor: agent, data: { decision: 'deny', rule: 'no-deletes', policyHash: 'a'.repeat(64), risk: 'destructive', reason: 'no deletes here', code: 'POLICY_DENIED' } },
+  { type: 'token.rejected', code: 'AUTH_TOKEN_EXPIRED', actor: { kind: 'broker' }, data: { reason: 'expired', channel: 'agent', remoteAddress: '::ffff:192.0.2.8', message: 'the token has expired', unverified: { header: { alg: 'EdDSA' }, claims: { sub: 'bot' } } } },
+  { type: 'token.rejected', code: 'AUTH_REJECTIONS_SUPPRESSED', actor: { kind: 'broker' }, data: { suppressed: 41, reasons: { malformed: 41 }, remotes: { '192.0.2.9': 41 }, remotesOmitted: 0, firstAt: tsOf(19), lastAt: tsOf(20) } },
+];
+
+t.test('the newer event types: each is a conforming 6003 event with a sensible activity, status and actor', async (t) => {
+  const { dir } = await dataDirWith(t, [...EVENTS, ...NEWER]);
+  const events = await exportedEvents(dir);
+  for (let seq = 13; seq <= 20; seq++) t.same(ocsfProblems(events.get(seq) ?? {}), [], `seq ${seq}: ${String(events.get(seq)?.['message'])}`);
+  const cases: ReadonlyArray<[number, Record<string, unknown>]> = [
+    [13, { activity_id: 99, status_id: 1, severity_id: 1, api: { operation: 'token.accepted', service: { name: 'aws-guard' } }, src_endpoint: { svc_name: 'aws-guard', ip: '192.0.2.7' },
+      actor: { user: { name: 'alice', type_id: 1 }, app_name: 'claude', session: { uid: 's9' } } }],
+    [15, { activity_id: 2, status_id: 99, status: 'Pending', api: { operation: 'ListBuckets', request: { uid: 'r9' } }, unmapped: { decision: 'allow', data: { rule: 'read' } } }],
+    [16, { activity_id: 2, status_id: 1, status: 'Success', actor: { user: { credential_uid: CREDENTIALS.accessKeyId }, session: { uid: 's9', issuer: CREDENTIALS.roleArn } } }],
+    [18, { activity_id: 4, status_id: 2, status: 'Failure', severity_id: 1, status_detail: 'no deletes here', unmapped: { decision: 'deny' } }],
+    [19, { activity_id: 99, status_id: 2, severity_id: 3, status_code: 'AUTH_TOKEN_EXPIRED', status_detail: 'expired', src_endpoint: { ip: '::ffff:192.0.2.8' },
+      actor: { user: { name: 'aws-guard', type_id: 3 } }, api: { response: { error: 'AUTH_TOKEN_EXPIRED' } } }],
+    [20, { status_id: 2, severity_id: 3, status_code: 'AUTH_REJECTIONS_SUPPRESSED', status_detail: '41 more refused connection(s), counted', unmapped: { data: { suppressed: 41 } } }],
+  ];
+  for (const [seq, expected] of cases) t.match(events.get(seq), expected, `seq ${seq}`);
+  t.notOk('ip' in ((events.get(20)?.['src_endpoint'] ?? {}) as object), 'no single address for a count');
+  t.notOk(JSON.stringify(events.get(16)).includes('secret'), 'credentials.issued exports no secret (there is none to export)');
+});
+
+t.test('broker.recovered is a failure: the commands it lists have no known outcome', async (t) => {
+  const record: AuditRecord = { v: 1, seq: 1, ts: tsOf(1), type: 'broker.recovered', actor: { kind: 'broker' }, prevHash: '0'.repeat(64), hash: 'f'.repeat(64),
+    data: { unfinished: [{ requestId: 'r1', sessionId: 's1', argv: ['s3', 'sync', '.', 's3://b'], requestedAt: tsOf(0), seq: 2 }], count: 1, omitted: 0, previousStart: 1, scannedAfter: 1 } };
+  const event = toOcsfEvent(record, { approvers: [] }, { version: '1' });
+  t.same(ocsfProblems(event), []);
+  t.match(event, { status_id: 2, status: 'Failure', severity_id: 3, status_detail: '1 command(s) left unfinished by the previous broker: outcome unknown', activity_id: 99 });
 });

@@ -44,6 +44,8 @@ export type ExecContext = Readonly<{
   streamPatterns?: readonly Readonly<{ ruleId: string; source: string }>[];
   /** The whole stdout is a secret (a login password): every word of it is masked, whatever its shape. */
   stdoutSecret?: boolean;
+  /** Audits `command.started` once the CLI runs; a start that cannot be audited stops it (executeCli). */
+  onStarted?: (pid: number | undefined) => Promise<unknown>;
 }>;
 
 const request = (ctx: ExecContext, argv: readonly string[], readsStdin: boolean): ExecRequest => ({
@@ -109,6 +111,14 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
   };
   if (channel.cancelled.aborted) onCancel();
   else channel.cancelled.addEventListener('abort', onCancel, { once: true });
+  // Not awaited before the CLI starts (the credentials record already was); a start the audit cannot take stops
+  // the CLI and fails the command once it ended.
+  let startFailure: unknown;
+  const startRecorded = running.pid === undefined || ctx.onStarted === undefined ? undefined
+    : ctx.onStarted(running.pid).then(() => undefined, (e: unknown) => {
+      startFailure = e;
+      running.stop('cancelled');
+    });
   if (running.stdin !== null) channel.pipeStdinTo(running.stdin);
   channel.accept(requestId, running.stdin !== null);
   deps.log.info({ requestId, agent: channel.identity.agent, service: cmd.service, operation: cmd.operation, pid: running.pid, ...(doc === null ? {} : { output: doc.kind }) }, 'command started');
@@ -139,6 +149,8 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
   const flushed = output.end();
   await (exec.reason === 'exited' || exec.reason === 'killed' ? flushed : Promise.race([flushed, sleep(deps.exec.killGraceMs, undefined, { ref: false })]));
   channel.cancelled.removeEventListener('abort', onCancel);
+  await startRecorded;
+  if (startFailure !== undefined) throw startFailure;
   deps.log.info({ requestId, exitCode: exec.exitCode, reason: exec.reason, durationMs: exec.durationMs }, 'command finished');
   const masked = { ...output.counts() };
   for (const [what, n] of Object.entries(document?.masked ?? {})) masked[what] = (masked[what] ?? 0) + n;

@@ -1,6 +1,7 @@
 // The data path of one command (DESIGN §3), top to bottom: parse → audit `command.requested` (durable before
-// anything runs) → refuse or decide → stage the agent's local files → approval → credentials → a free execution
-// slot → run the real CLI in its sandbox → return the files it wrote → audit the outcome.
+// anything runs) → decide, audit `command.decided` → refuse, or stage the agent's local files → approval → a free
+// execution slot → credentials, audit `credentials.issued` → run the real CLI in its sandbox (`command.started`)
+// → return the files it wrote → audit the outcome.
 import { randomBytes } from 'node:crypto';
 import type { AwsCommand } from '@aws-guard/shared/command/aws-command';
 import type { CommandRun } from '@aws-guard/shared/protocol/messages';
@@ -19,6 +20,7 @@ import type { ApprovalStore } from '../approval/approval-store.js';
 import { createSandbox } from '../exec/create-sandbox.js';
 import { formatAccessDenied } from '../command/aws-style-error.js';
 import { describeRefusal, type Decision } from './refusal.js';
+import { decidedData } from './decided-data.js';
 import type { AuditSink } from './audit-sink.js';
 import { holdForApproval } from './hold-for-approval.js';
 import { openLocalFiles } from './local-files.js';
@@ -107,12 +109,15 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
   };
   const guardExit = deps.cli.major >= 2 ? 252 : 255;
 
+  const auditUnavailable = (e: unknown) => {
+    deps.log.error({ requestId, err: (e as Error).message }, 'audit append failed: command refused');
+    channel.error('AUDIT_UNAVAILABLE', 'the broker cannot write its audit log, so it runs nothing: tell the operator', requestId);
+  };
   const analysis = deps.analyze(run.argv, run.env);
   try {
     await record('command.requested', { argv: [...run.argv], tokenId: identity.tokenId, ...(analysis.ok ? summary(analysis.value) : { parseError: analysis.issue.code }) });
   } catch (e) {
-    deps.log.error({ requestId, err: (e as Error).message }, 'audit append failed: command refused');
-    return channel.error('AUDIT_UNAVAILABLE', 'the broker cannot write its audit log, so it runs nothing: tell the operator', requestId);
+    return auditUnavailable(e);
   }
 
   const refuse = async (stderr: string, exitCode: number, code: string, data: JsonObject) => {
@@ -143,6 +148,12 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
 
   const decision = deps.decide(cmd, identity);
   const policyData = { rule: decision.rule, policyHash: decision.policyHash ?? null };
+  // Durable before anything the decision allows (files, approval, credentials, the CLI).
+  try {
+    await record('command.decided', decidedData(cmd, decision));
+  } catch (e) {
+    return auditUnavailable(e);
+  }
   if (decision.effect === 'deny' || (decision.effect === 'approve' && deps.approvals === undefined)) {
     const refusal = describeRefusal(cmd, decision);
     const out = refusal.awsStyle
@@ -215,9 +226,16 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
       await record('command.failed', { stage: 'credentials', reason: creds.issue.message }, creds.issue.code);
       return channel.error(creds.issue.code, creds.issue.message, requestId);
     }
+    // Before any CLI (the dry run included) holds them; the non-secret side only (CredentialAudit).
+    try {
+      await record('credentials.issued', { ...creds.value.audit });
+    } catch (e) {
+      slot.release();
+      throw e;
+    }
 
     const shown = view === null ? null : { cwd: view.cwd, mounts: local.mounts };
-    const ctx: ExecContext = { deps, channel, sandbox, credentials: creds.value.credentials, run, timeoutMs, view: shown, recording, revealStream: decision.streamReveal !== undefined, ...(decision.streamPatterns === undefined ? {} : { streamPatterns: decision.streamPatterns }), stdoutSecret: decision.stdoutSecret === true };
+    const ctx: ExecContext = { deps, channel, sandbox, credentials: creds.value.credentials, run, timeoutMs, view: shown, recording, onStarted: (pid) => record('command.started', { pid: pid ?? null }), revealStream: decision.streamReveal !== undefined, ...(decision.streamPatterns === undefined ? {} : { streamPatterns: decision.streamPatterns }), stdoutSecret: decision.stdoutSecret === true };
     let outcome;
     let returned: { ok: true } | { ok: false; code: string; message: string } = { ok: true };
     try {

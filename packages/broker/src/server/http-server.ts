@@ -1,5 +1,6 @@
 // The broker's HTTP face: health endpoints, and the WebSocket upgrade that authenticates BEFORE a socket
-// exists (a bad token gets a 401/403 with a JSON reason and never reaches the WebSocket layer).
+// exists (a bad token gets a 401/403 with a JSON reason and never reaches the WebSocket layer; a good one whose
+// acceptance cannot be audited gets a 503).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
@@ -13,8 +14,11 @@ import type { Identity } from '../auth/identity.js';
 export type Readiness = Readonly<{ ready: boolean; checks: Readonly<Record<string, string>> }>;
 
 export type BrokerServerDeps = Readonly<{
-  /** Verifies the bearer token for the channel at `path` (each channel accepts its own roles). */
-  authenticate: (authorization: string | undefined, path: string) => Promise<Result<Identity>>;
+  /**
+   * Verifies the bearer token for the channel at `path` (each channel accepts its own roles) and audits the
+   * outcome (authenticate-upgrade.ts); `origin` is the socket's peer, for that record.
+   */
+  authenticate: (authorization: string | undefined, path: string, origin: Readonly<{ remoteAddress: string | undefined }>) => Promise<Result<Identity>>;
   onAgent: (ws: WebSocket, identity: Identity) => void;
   onApprover?: (ws: WebSocket, identity: Identity) => void;
   readiness: () => Readiness;
@@ -26,7 +30,10 @@ export type BrokerServer = Readonly<{
   connections: () => number;
 }>;
 
-const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
+const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+
+/** 403 for a sound token of the wrong role, 503 when the acceptance could not be audited, else 401. */
+const statusOf = (code: string): number => (code === 'AUTH_WRONG_ROLE' ? 403 : code === 'AUDIT_UNAVAILABLE' ? 503 : 401);
 
 const rejectUpgrade = (socket: Duplex, status: number, code: string, message: string): void => {
   const body = JSON.stringify({ code, message });
@@ -56,9 +63,9 @@ export const createBrokerServer = (deps: BrokerServerDeps): BrokerServer => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const onOpen = path === AGENT_PATH ? deps.onAgent : path === APPROVER_PATH ? deps.onApprover : undefined;
     if (onOpen === undefined) return rejectUpgrade(socket, 404, 'NOT_FOUND', `no WebSocket endpoint at ${req.url}`);
-    deps.authenticate(req.headers.authorization, path).then(
+    deps.authenticate(req.headers.authorization, path, { remoteAddress: req.socket.remoteAddress }).then(
       (auth) => {
-        if (!auth.ok) return rejectUpgrade(socket, auth.issue.code === 'AUTH_WRONG_ROLE' ? 403 : 401, auth.issue.code, auth.issue.message);
+        if (!auth.ok) return rejectUpgrade(socket, statusOf(auth.issue.code), auth.issue.code, auth.issue.message);
         wss.handleUpgrade(req, socket, head, (ws) => onOpen(ws, auth.value));
       },
       () => rejectUpgrade(socket, 500, 'BROKER_INTERNAL', 'authentication failed unexpectedly'),

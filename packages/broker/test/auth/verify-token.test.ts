@@ -19,6 +19,10 @@ const code = async (token: string, roles: readonly ('agent' | 'approver' | 'admi
   const r = await verifyToken(keys, token, roles, now);
   return r.ok ? 'ok' : r.issue.code;
 };
+const reason = async (token: string, roles: readonly ('agent' | 'approver' | 'admin')[] = ['agent']) => {
+  const r = await verifyToken(keys, token, roles);
+  return r.ok ? 'ok' : r.issue.reason;
+};
 
 t.test('a token the broker issued verifies to the identity it names', async (t) => {
   const issued = await issueToken(keys, { agent: 'claude', human: 'alice', role: 'agent', ttlMs: HOUR, sessionId: 'ses_x' });
@@ -159,4 +163,35 @@ t.test('bearerToken takes exactly "Bearer <token>" and says what is wrong otherw
     const r = bearerToken(header);
     t.equal(r.ok ? r.value : r.issue.code, expected, name);
   }
+});
+
+t.test('every refusal carries the finer reason the audit records (token.rejected)', async (t) => {
+  const { token } = await issueToken(keys, { agent: 'claude', human: 'alice', role: 'agent', ttlMs: HOUR });
+  const [h, p, s] = token.split('.') as [string, string, string];
+  const stale = await issueToken(keys, { agent: 'a', human: 'h', role: 'agent', ttlMs: HOUR, now: new Date(Date.now() - 2 * HOUR) });
+  const foreign = await issueToken(other, { agent: 'a', human: 'h', role: 'agent', ttlMs: HOUR });
+  // The same kid as ours but another key: the signature is bad, not the key unknown.
+  const sameKid = await new SignJWT(goodClaims()).setProtectedHeader({ alg: 'EdDSA', kid: keys.keyId }).sign(other.privateKey);
+  const noKid = await new SignJWT(goodClaims()).setProtectedHeader({ alg: 'EdDSA' }).sign(other.privateKey);
+  const cases: Array<[string, string, readonly ('agent' | 'approver' | 'admin')[], string]> = [
+    ['expired', stale.token, ['agent'], 'expired'],
+    ['a flipped signature byte', `${h}.${p}.${s.startsWith('A') ? 'B' : 'A'}${s.slice(1)}`, ['agent'], 'bad-signature'],
+    ['signed under our kid by another key', sameKid, ['agent'], 'bad-signature'],
+    ['signed by another key without a kid', noKid, ['agent'], 'bad-signature'],
+    ['signed by another broker (its own kid)', foreign.token, ['agent'], other.keyId !== keys.keyId ? 'unknown-key' : 'bad-signature'],
+    ['alg none', `${b64({ alg: 'none', typ: 'JWT' })}.${b64(goodClaims())}.`, ['agent'], 'algorithm'],
+    ['another audience', await signed({ ...goodClaims(), aud: 'x' }), ['agent'], 'wrong-audience'],
+    ['another issuer', await signed({ ...goodClaims(), iss: 'x' }), ['agent'], 'wrong-issuer'],
+    ['not valid yet', await signed({ ...goodClaims(), nbf: nowSec() + 3600 }), ['agent'], 'not-yet-valid'],
+    ['no token id', await signed({ ...goodClaims(), jti: undefined }), ['agent'], 'claims'],
+    ['no human', await signed({ ...goodClaims(), human: undefined }), ['agent'], 'claims'],
+    ['bad groups', await signed({ ...goodClaims(), groups: 'x' }), ['agent'], 'claims'],
+    ['the wrong role', token, ['approver'], 'wrong-role'],
+    ['not a JWT', 'a.b.c', ['agent'], 'malformed'],
+  ];
+  for (const [name, tok, roles, expected] of cases) t.equal(await reason(tok, roles), expected, name);
+  const missing = bearerToken(undefined);
+  t.equal(missing.ok ? 'ok' : missing.issue.reason, 'missing');
+  const basic = bearerToken('Basic eA==');
+  t.equal(basic.ok ? 'ok' : basic.issue.reason, 'malformed');
 });

@@ -21,12 +21,14 @@ export const BROKER_HELLO: BrokerHelloInfo = Object.freeze({
   cli: { version: '1.45.11', major: 1, versionText: 'aws-cli/1.45.11 Python/3.11.7 Linux/6.1 botocore/1.43.11\n' },
 });
 
-/** "good" passes; "old" has expired; "approver" has the wrong role; "boom" makes authenticate throw. */
+/** "good" passes; "old" has expired; "approver" has the wrong role; "unaudited" is a good token whose acceptance
+ * could not be audited; "boom" makes authenticate throw. */
 export const fakeAuthenticate = async (authorization: string | undefined): Promise<Result<Identity>> => {
   switch (authorization) {
     case 'Bearer good': return ok(IDENTITY);
     case 'Bearer old': return fail('AUTH_TOKEN_EXPIRED', 'the token has expired: issue a new one');
     case 'Bearer approver': return fail('AUTH_WRONG_ROLE', 'a token with role "approver" cannot be used here');
+    case 'Bearer unaudited': return fail('AUDIT_UNAVAILABLE', 'the broker cannot write its audit log, so it accepts no connection');
     case 'Bearer boom': throw new Error('key store unavailable');
     case undefined: return fail('AUTH_TOKEN_MISSING', 'no bearer token');
     default: return fail('AUTH_TOKEN_INVALID', 'the token signature does not verify');

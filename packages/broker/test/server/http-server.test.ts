@@ -47,6 +47,7 @@ const rejections: Array<[string, string | undefined, number, string]> = [
   ['an expired token', 'Bearer old', 401, 'AUTH_TOKEN_EXPIRED'],
   ['an unknown token', 'Bearer forged', 401, 'AUTH_TOKEN_INVALID'],
   ['a token of the wrong role', 'Bearer approver', 403, 'AUTH_WRONG_ROLE'],
+  ['a token whose acceptance cannot be audited', 'Bearer unaudited', 503, 'AUDIT_UNAVAILABLE'],
   ['an authenticate that throws', 'Bearer boom', 500, 'BROKER_INTERNAL'],
 ];
 

@@ -1,5 +1,5 @@
 // One record as one line of `aws-guard audit tail`: time, #seq, who (agent for human), event, command, decision,
-// approvers, exit code, outcome code. Everything shown is escaped: argv and names come from tokens and agents.
+// approvers, what the event adds (rule, role and key, reason and peer), exit code, outcome code. Everything shown is escaped: argv and names come from tokens and agents.
 import type { AuditRecord } from '@aws-guard/shared/audit/audit-record';
 import { escapeForTerminal, quoteArg } from './format-audit-record.js';
 import type { RequestView } from './request-context.js';
@@ -13,6 +13,8 @@ export function formatTailLine(record: AuditRecord, view: RequestView): string {
   else if (record.requestId !== undefined) parts.push(`request ${escapeForTerminal(record.requestId)}`);
   if (view.decision !== undefined) parts.push(view.decision);
   if (view.approvers.length > 0) parts.push(`by ${view.approvers.map(escapeForTerminal).join(', ')}`);
+  const more = detail(record);
+  if (more !== undefined) parts.push(escapeForTerminal(more));
   const exitCode = record.data['exitCode'];
   if (typeof exitCode === 'number') parts.push(`exit ${exitCode}`);
   if (record.code !== undefined) parts.push(`[${escapeForTerminal(record.code)}]`);
@@ -24,4 +26,25 @@ function who(record: AuditRecord): string {
   if (kind === 'approver' && human !== undefined) return `${human} (approver)`;
   if (agent !== undefined && human !== undefined) return `${agent} for ${human}`;
   return agent ?? human ?? kind;
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** What the newer event types add to the line; undefined for the rest. */
+function detail(record: AuditRecord): string | undefined {
+  const { data } = record;
+  switch (record.type) {
+    case 'command.decided':
+      return `rule ${str(data['rule']) ?? '?'}`;
+    case 'credentials.issued':
+      return `as ${str(data['roleArn']) ?? 'the broker'} key ${str(data['accessKeyId']) ?? '?'}${data['reused'] === true ? ' (reused)' : ''}`;
+    case 'token.accepted':
+      return `${str(data['channel']) ?? '?'} from ${str(data['remoteAddress']) ?? '?'}`;
+    case 'token.rejected':
+      return typeof data['suppressed'] === 'number'
+        ? `${data['suppressed']} more refused`
+        : `${str(data['reason']) ?? '?'} from ${str(data['remoteAddress']) ?? '?'}`;
+    default:
+      return undefined;
+  }
 }

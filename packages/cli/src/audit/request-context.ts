@@ -46,8 +46,9 @@ export function createRequestContext(maxTracked = MAX_TRACKED_REQUESTS): Request
 }
 
 /**
- * The decision follows docs/audit-format.md's events: refused or denied by an approver → deny; an approval taken
- * (`approval.consumed`) → approve; started or executed without one → allow. `command.executed` says it itself
+ * The decision follows docs/audit-format.md's events: `command.decided` says what the policy decided; then refused
+ * or denied by an approver → deny; an approval taken (`approval.consumed`) → approve; started or executed without
+ * one → allow (which is all a log written before `command.decided` existed has). `command.executed` says it itself
  * (`approvalId`), so a view that starts mid-log still gets it right.
  */
 function fold(view: RequestView, record: AuditRecord): RequestView {
@@ -60,6 +61,8 @@ function fold(view: RequestView, record: AuditRecord): RequestView {
         ...strings(data, ['service', 'operation', 'apiOperation', 'region']),
         requester: record.actor,
       };
+    case 'command.decided':
+      return isDecision(data['decision']) ? { ...view, decision: data['decision'] } : view;
     case 'command.refused':
     case 'approval.denied':
       return { ...view, decision: 'deny' };
@@ -82,6 +85,8 @@ function fold(view: RequestView, record: AuditRecord): RequestView {
       return view;
   }
 }
+
+const isDecision = (value: unknown): value is Decision => value === 'allow' || value === 'deny' || value === 'approve';
 
 function strings(data: AuditRecord['data'], keys: readonly string[]): Record<string, string> {
   const picked: Record<string, string> = {};

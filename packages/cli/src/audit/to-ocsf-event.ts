@@ -1,6 +1,7 @@
 // One audit record as one OCSF API Activity event (class 6003, schema 1.1.0) for a SIEM. The mapping table is
 // docs/audit-export.md: the two must agree. `metadata.uid`/`sequence` are the record's hash and seq, so every
 // SIEM event leads back to a record whose place in the chain `audit verify` can prove.
+import { isIP } from 'node:net';
 import type { AuditRecord, JsonObject, JsonValue } from '@aws-guard/shared/audit/audit-record';
 import { API_ACTIVITY, classifyApiActivity } from './classify-api-activity.js';
 import type { RequestView } from './request-context.js';
@@ -14,14 +15,17 @@ const SEVERITY = Object.freeze({ Informational: 1, Low: 2, Medium: 3 } as const)
 type SeverityName = keyof typeof SEVERITY;
 
 // Steps whose outcome is not known yet are status Other ("Pending"): a SIEM must not count them as successes.
+// `broker.recovered` is a failure: commands a crash cut short, whose outcome nobody knows.
 const STATUS_BY_TYPE: Readonly<Record<string, StatusName>> = {
   'command.requested': 'Other', 'command.started': 'Other', 'approval.requested': 'Other',
   'command.refused': 'Failure', 'command.failed': 'Failure', 'command.cancelled': 'Failure',
   'approval.denied': 'Failure', 'approval.expired': 'Failure', 'approval.cancelled': 'Failure',
+  'token.rejected': 'Failure', 'broker.recovered': 'Failure',
 };
-// A refusal or an approver's denial is what an analyst looks for first; failures of the broker itself come next.
+// A refusal, an approver's denial or a refused token is what an analyst looks for first; failures of the broker
+// itself come next. A deny decision is followed by its `command.refused`, which carries the severity.
 const SEVERITY_BY_TYPE: Readonly<Record<string, SeverityName>> = {
-  'command.refused': 'Medium', 'approval.denied': 'Medium', 'command.failed': 'Low',
+  'command.refused': 'Medium', 'approval.denied': 'Medium', 'token.rejected': 'Medium', 'broker.recovered': 'Medium', 'command.failed': 'Low',
 };
 const USER_TYPE = Object.freeze({ User: 1, Admin: 2, System: 3, Other: 99 } as const);
 
@@ -34,9 +38,11 @@ export function toOcsfEvent(record: AuditRecord, view: RequestView, product: Ocs
   const activityId = API_ACTIVITY[activity];
   const status = statusOf(record);
   const severity = SEVERITY_BY_TYPE[record.type] ?? 'Informational';
-  const credentials = asObject(record.data['credentials']);
+  // `credentials.issued` is the credentials; the terminal records carry them in `credentials`.
+  const credentials = record.type === 'credentials.issued' ? record.data : asObject(record.data['credentials']);
   const exitCode = record.data['exitCode'];
-  const reason = record.data['reason'];
+  const reason = detailOf(record);
+  const remote = record.data['remoteAddress'];
   return {
     ...OCSF_API_ACTIVITY,
     activity_id: activityId,
@@ -60,8 +66,8 @@ export function toOcsfEvent(record: AuditRecord, view: RequestView, product: Ocs
         ? { response: { ...(typeof exitCode === 'number' ? { code: exitCode } : {}), ...(record.code === undefined ? {} : { error: record.code }) } }
         : {}),
     },
-    // The agent's network address is not in the audit today; the AWS call leaves from the broker's host.
-    src_endpoint: { svc_name: 'aws-guard' },
+    // Only token records carry the client's address; the AWS call itself leaves from the broker's host.
+    src_endpoint: { svc_name: 'aws-guard', ...(typeof remote === 'string' && isIP(remote) !== 0 ? { ip: remote } : {}) },
     cloud: { provider: 'AWS', ...(view.region === undefined ? {} : { region: view.region }) },
     metadata: {
       product: { name: 'aws-guard', vendor_name: 'aws-guard', version: product.version },
@@ -78,7 +84,17 @@ export function toOcsfEvent(record: AuditRecord, view: RequestView, product: Ocs
 
 function statusOf(record: AuditRecord): StatusName {
   if (record.type === 'command.executed') return record.data['exitCode'] === 0 ? 'Success' : 'Failure';
+  // A deny is the command's end (refused next); allow and approve leave the outcome open.
+  if (record.type === 'command.decided') return record.data['decision'] === 'deny' ? 'Failure' : 'Other';
   return STATUS_BY_TYPE[record.type] ?? 'Success';
+}
+
+/** status_detail: the record's reason; for a crash report, what it means for the commands it lists. */
+function detailOf(record: AuditRecord): string | undefined {
+  const { data } = record;
+  if (record.type === 'broker.recovered') return `${String(data['count'])} command(s) left unfinished by the previous broker: outcome unknown`;
+  if (record.type === 'token.rejected' && typeof data['suppressed'] === 'number') return `${data['suppressed']} more refused connection(s), counted`;
+  return typeof data['reason'] === 'string' ? data['reason'] : undefined;
 }
 
 /** The human is the user (as CloudTrail's SourceIdentity names them); the agent is the app acting for them. */

@@ -13,7 +13,13 @@ export const AUDIT_EVENT_TYPES = [
   // Written by the log itself at start-up (never through append): commands a crash left unfinished.
   'broker.recovered',
   'policy.loaded',
+  // A WebSocket upgrade whose bearer token verified (the connection opens only once this is durable), or one
+  // refused with 401/403 (rate-limited: a flood becomes a few records and one count of the rest).
+  'token.accepted',
+  'token.rejected',
   'command.requested',
+  // The policy's decision, after `command.requested` and before anything the decision allows.
+  'command.decided',
   'command.refused',
   'command.started',
   'command.executed',
@@ -25,6 +31,8 @@ export const AUDIT_EVENT_TYPES = [
   'approval.consumed',
   'approval.expired',
   'approval.cancelled',
+  // The non-secret side of the credentials a command runs with, before the CLI (or its dry run) starts.
+  'credentials.issued',
   // Written by the log itself (never through append): a signed checkpoint, check-checkpoints.ts.
   'audit.checkpoint',
 ] as const;

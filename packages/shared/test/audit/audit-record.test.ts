@@ -6,10 +6,10 @@ import { makeChain } from './make-chain.js';
 
 t.test('the event types written today are stable', async (t) => {
   t.same([...AUDIT_EVENT_TYPES], [
-    'broker.started', 'broker.stopped', 'broker.recovered', 'policy.loaded', 'command.requested', 'command.refused',
-    'command.started', 'command.executed', 'command.cancelled', 'command.failed',
+    'broker.started', 'broker.stopped', 'broker.recovered', 'policy.loaded', 'token.accepted', 'token.rejected',
+    'command.requested', 'command.decided', 'command.refused', 'command.started', 'command.executed', 'command.cancelled', 'command.failed',
     'approval.requested', 'approval.approved', 'approval.denied', 'approval.consumed', 'approval.expired', 'approval.cancelled',
-    'audit.checkpoint',
+    'credentials.issued', 'audit.checkpoint',
   ]);
   t.equal(isAuditEventType('command.requested'), true);
   t.equal(isAuditEventType('command.deleted'), false);

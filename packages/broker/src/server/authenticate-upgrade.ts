@@ -1,0 +1,100 @@
+// Authenticates a WebSocket upgrade and audits the outcome: `token.accepted` is durable before the connection
+// opens (no audit, no connection); `token.rejected` is rate-limited (rejection-limiter.ts) and never holds up or
+// overturns the refusal. Neither record ever holds the token or its signature.
+import type { Result } from '@aws-guard/shared/result';
+import { fail, ok } from '@aws-guard/shared/result';
+import type { JsonObject } from '@aws-guard/shared/audit/audit-record';
+import { APPROVER_PATH } from '@aws-guard/shared/protocol/endpoints';
+import type { Logger } from '../log/create-logger.js';
+import type { AuditSink } from '../flows/audit-sink.js';
+import type { Identity } from '../auth/identity.js';
+import { TOKEN_ISSUER, type TokenKeys } from '../auth/token-keys.js';
+import { bearerToken, verifyToken, type AuthIssue } from '../auth/verify-token.js';
+import { peekToken } from '../auth/peek-token.js';
+import { createRejectionLimiter, DEFAULT_REJECTION_LIMITS, type RejectionLimits } from './rejection-limiter.js';
+
+/** Where the upgrade came from: the socket's peer, as Node reports it. */
+export type UpgradeOrigin = Readonly<{ remoteAddress: string | undefined }>;
+
+export type UpgradeAuthDeps = Readonly<{
+  keys: TokenKeys;
+  audit: AuditSink;
+  log: Logger;
+  limits?: RejectionLimits;
+  clock?: () => Date;
+}>;
+
+export type UpgradeAuthenticator = Readonly<{
+  authenticate: (authorization: string | undefined, path: string, origin: UpgradeOrigin) => Promise<Result<Identity>>;
+  /** Writes the summary of suppressed rejections now, if any (at stop, before `broker.stopped`). */
+  flush: () => Promise<void>;
+}>;
+
+export const SUPPRESSED_CODE = 'AUTH_REJECTIONS_SUPPRESSED';
+const broker = { kind: 'broker' as const };
+
+export const createUpgradeAuthenticator = (deps: UpgradeAuthDeps): UpgradeAuthenticator => {
+  const clock = deps.clock ?? (() => new Date());
+  const limits = deps.limits ?? DEFAULT_REJECTION_LIMITS;
+  const limiter = createRejectionLimiter(limits, clock);
+  let timer: NodeJS.Timeout | undefined;
+
+  // An audit that cannot take a rejection does not change it: the client is refused either way, and the
+  // operator hears of the failed record in the log.
+  const append = (data: JsonObject, code: string): Promise<void> =>
+    deps.audit.append({ type: 'token.rejected', code, actor: broker, data }).then(
+      () => undefined,
+      (e: unknown) => deps.log.error({ err: (e as Error).message, code }, 'could not audit a refused connection'),
+    );
+
+  const flush = async (): Promise<void> => {
+    clearTimeout(timer);
+    timer = undefined;
+    const summary = limiter.takeSummary();
+    if (summary !== null) await append({ ...summary, reasons: { ...summary.reasons }, remotes: { ...summary.remotes } }, SUPPRESSED_CODE);
+  };
+
+  const rejected = async (issue: AuthIssue, channel: string, origin: UpgradeOrigin, token: string | undefined): Promise<void> => {
+    const remote = origin.remoteAddress ?? 'unknown';
+    if (!limiter.admit(issue.reason, remote)) {
+      timer ??= setTimeout(() => void flush(), limits.summaryEveryMs).unref();
+      return;
+    }
+    await append({ reason: issue.reason, channel, remoteAddress: remote, message: issue.message, unverified: token === undefined ? null : peekToken(token) }, issue.code);
+  };
+
+  const accepted = async (identity: Identity, channel: string, origin: UpgradeOrigin): Promise<Result<Identity>> => {
+    try {
+      await deps.audit.append({
+        type: 'token.accepted',
+        sessionId: identity.sessionId,
+        actor: { kind: identity.role, agent: identity.agent, human: identity.human, role: identity.role },
+        data: {
+          channel,
+          tokenId: identity.tokenId,
+          issuer: TOKEN_ISSUER,
+          keyId: deps.keys.keyId,
+          groups: [...identity.groups],
+          expiresAt: identity.expiresAt.toISOString(),
+          remoteAddress: origin.remoteAddress ?? 'unknown',
+        },
+      });
+    } catch (e) {
+      deps.log.error({ err: (e as Error).message, sessionId: identity.sessionId }, 'could not audit an accepted connection: refused');
+      return fail('AUDIT_UNAVAILABLE', 'the broker cannot write its audit log, so it accepts no connection: tell the operator');
+    }
+    return ok(identity);
+  };
+
+  return Object.freeze({
+    authenticate: async (authorization, path, origin) => {
+      const channel = path === APPROVER_PATH ? 'approver' : 'agent';
+      const token = bearerToken(authorization);
+      const verified = token.ok ? await verifyToken(deps.keys, token.value, channel === 'approver' ? ['approver', 'admin'] : ['agent'], clock) : token;
+      if (verified.ok) return accepted(verified.value, channel, origin);
+      await rejected(verified.issue, channel, origin, token.ok ? token.value : undefined);
+      return fail(verified.issue.code, verified.issue.message);
+    },
+    flush,
+  });
+};
