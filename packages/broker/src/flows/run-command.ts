@@ -30,6 +30,7 @@ import type { MaskStyle } from '../masking/mask-style.js';
 import type { SessionRecorder } from '../recording/session-recorder.js';
 import { TERMINAL_COMMAND_TYPES } from '@aws-guard/shared/audit/audit-record';
 import { dryRunCli, executeCli, type ExecContext } from './execute-cli.js';
+import { commandSummary, finishedData } from './finished-data.js';
 
 export type AnalyzeOutcome =
   | { ok: true; value: AwsCommand }
@@ -67,32 +68,6 @@ export type RunCommandDeps = Readonly<{
 
 const defaultRequestId = () => `req_${randomBytes(10).toString('hex')}`;
 
-const summary = (cmd: AwsCommand): JsonObject => ({
-  service: cmd.service,
-  operation: cmd.operation,
-  apiOperation: cmd.apiOperation,
-  iamActions: [...cmd.iamActions],
-  region: cmd.region,
-  risk: cmd.risk,
-});
-
-const outcomeData = (exec: ExecOutcome): JsonObject => ({
-  exitCode: exec.exitCode,
-  reason: exec.reason,
-  signal: exec.signal ?? null,
-  durationMs: exec.durationMs,
-  stdoutBytes: exec.stdoutBytes,
-  stderrBytes: exec.stderrBytes,
-});
-
-const sameArgv = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
-
-/** The policy masking entries that applied, for the audit. */
-const maskRulesOf = (decision: Decision): JsonObject => {
-  const ids = decision.masking?.ruleIds ?? [...new Set([...(decision.streamReveal ?? []), ...(decision.streamRules ?? [])])];
-  return ids.length === 0 ? {} : { maskRules: [...ids] };
-};
-
 export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, run: CommandRun): Promise<void> => {
   const requestId = (deps.newRequestId ?? defaultRequestId)();
   const { identity } = channel;
@@ -115,7 +90,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
   };
   const analysis = deps.analyze(run.argv, run.env);
   try {
-    await record('command.requested', { argv: [...run.argv], tokenId: identity.tokenId, ...(analysis.ok ? summary(analysis.value) : { parseError: analysis.issue.code }) });
+    await record('command.requested', { argv: [...run.argv], tokenId: identity.tokenId, ...(analysis.ok ? commandSummary(analysis.value) : { parseError: analysis.issue.code }) });
   } catch (e) {
     return auditUnavailable(e);
   }
@@ -259,10 +234,12 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
     // The CLI finished but the agent cancelled while its files came back: cancelled, at the files stage.
     const returnCancelled = !returned.ok && returned.code === 'FILE_CANCELLED';
     const type = outcome.exec.reason === 'cancelled' || returnCancelled ? 'command.cancelled' : 'command.executed';
-    await record(type, { ...(returnCancelled ? { stage: 'files', cancelledBy: String(channel.cancelled.reason ?? 'disconnect') } : {}), ...outcomeData(outcome.exec), ...outcome.digests, ...(sameArgv(outcome.argv, run.argv) ? {} : { ranArgv: [...outcome.argv] }), masked: { ...outcome.masked }, ...(outcome.revealed === undefined ? {} : { revealed: [...outcome.revealed] }), ...maskRulesOf(decision), ...policyData, ...(approval === undefined ? {} : { approvalId: approval.approvalId, approvers: [...approval.approvers] }), ...(outcome.cancel === undefined ? {} : { cancelledBy: outcome.cancel }),
+    const data = finishedData({
+      outcome, agentArgv: run.argv, decision, approval, credentials: { ...creds.value.audit },
       files: { ...local.summary(), ...(returned.ok ? {} : { returnFailed: returned.code }) },
-      // Non-secret only: role ARN, session name and access key id join this record to CloudTrail.
-      credentials: { ...creds.value.audit } }, outcome.exec.reason === 'exited' ? undefined : outcome.exec.reason.toUpperCase().replace('-', '_'));
+      cancelledWhileReturning: returnCancelled ? String(channel.cancelled.reason ?? 'disconnect') : null,
+    });
+    await record(type, data, outcome.exec.reason === 'exited' ? undefined : outcome.exec.reason.toUpperCase().replace('-', '_'));
     if (returnCancelled) return channel.exit(requestId, 130, 'cancelled');
     if (!returned.ok) return channel.error(returned.code, `${returned.message} (request ${requestId})`, requestId);
     if (outcome.exec.reason === 'timeout' || outcome.exec.reason === 'output-limit') {
