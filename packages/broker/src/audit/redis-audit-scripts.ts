@@ -1,0 +1,97 @@
+// The Redis keys of the shared audit chain and the one Lua script that appends to it: compare the head the
+// broker built its records on, then add the lines and move the head, in one step no other broker can interleave.
+// Redis Lua cannot compute SHA-256, so the script never builds records; it only refuses a batch built on a stale head.
+import type { Redis } from 'ioredis';
+import { GENESIS_HASH } from '@aws-guard/shared/audit/hash-chain';
+
+export type RedisAuditKeys = Readonly<{
+  /** The stream: one entry per record, id `0-<seq>`, field `r` = the record's JSON line (no newline). */
+  stream: string;
+  /** Hash: seq, hash (the last record), sig (the last checkpoint's signature), since (records after it), cpAt (ms). */
+  head: string;
+}>;
+
+export const redisAuditKeys = (prefix: string): RedisAuditKeys => ({ stream: `${prefix}audit`, head: `${prefix}audit-head` });
+
+/** The field of a stream entry that holds the record line; readers (redis-audit-lines.ts) read the same. */
+export const RECORD_FIELD = 'r';
+
+/** Stream ids are `0-<seq>`: XRANGE by seq needs no index, and Redis itself refuses an id that does not grow. */
+export const entryIdOf = (seq: number): string => `0-${seq}`;
+
+/** Where the shared chain stands, as stored in the head hash. */
+export type RedisAuditHead = Readonly<{
+  seq: number;
+  hash: string;
+  /** The last checkpoint's signature, or null before the first. */
+  prevSignature: string | null;
+  /** Records after the last checkpoint. */
+  since: number;
+  /** When the last checkpoint was written (ms since the epoch; 0 before the first). */
+  checkpointAt: number;
+}>;
+
+export const EMPTY_HEAD: RedisAuditHead = { seq: 0, hash: GENESIS_HASH, prevSignature: null, since: 0, checkpointAt: 0 };
+
+// KEYS: head, stream. ARGV: expected seq, expected hash, new seq, new hash, new sig, new since, new cpAt, line…
+// A head hash that is gone while the stream still holds entries means someone deleted it: refuse, never restart
+// the chain. On a mismatch the current head is returned, so the loser rebuilds without another round trip.
+const APPEND = `
+local head = redis.call('HMGET', KEYS[1], 'seq', 'hash', 'sig', 'since', 'cpAt')
+if not head[1] and redis.call('XLEN', KEYS[2]) > 0 then
+  return redis.error_reply('AUDIT_HEAD_MISSING the audit stream has entries but its head hash is gone')
+end
+local seq = head[1] or '0'
+local hash = head[2] or '${GENESIS_HASH}'
+if seq ~= ARGV[1] or hash ~= ARGV[2] then
+  return {0, seq, hash, head[3] or '', head[4] or '0', head[5] or '0'}
+end
+local first = tonumber(ARGV[1])
+for i = 8, #ARGV do
+  redis.call('XADD', KEYS[2], '0-' .. string.format('%d', first + i - 7), '${RECORD_FIELD}', ARGV[i])
+end
+redis.call('HSET', KEYS[1], 'seq', ARGV[3], 'hash', ARGV[4], 'sig', ARGV[5], 'since', ARGV[6], 'cpAt', ARGV[7])
+return {1}
+`;
+
+export type AppendReply = Readonly<{ appended: true }> | Readonly<{ appended: false; head: RedisAuditHead }>;
+
+export type AuditScripts = Readonly<{
+  /** Appends `lines` (seq expected.seq+1 on) if the head is still `expected`; `next` is the head after them. */
+  append: (expected: Readonly<{ seq: number; hash: string }>, next: RedisAuditHead, lines: readonly string[]) => Promise<AppendReply>;
+  /** The head as stored (EMPTY_HEAD for a chain not started); throws if the head is gone but entries remain. */
+  readHead: () => Promise<RedisAuditHead>;
+}>;
+
+type Runner = (...args: (string | number)[]) => Promise<unknown>;
+
+const headOf = (fields: readonly unknown[]): RedisAuditHead => {
+  const [seq, hash, sig, since, cpAt] = fields.map((f) => (f === null || f === undefined ? '' : String(f)));
+  const head = { seq: Number(seq || '0'), hash: hash || GENESIS_HASH, prevSignature: sig || null, since: Number(since || '0'), checkpointAt: Number(cpAt || '0') };
+  if (![head.seq, head.since, head.checkpointAt].every(Number.isSafeInteger) || !/^[0-9a-f]{64}$/.test(head.hash)) {
+    throw new Error(`the audit head in Redis is not one this broker wrote: ${JSON.stringify(fields)}`);
+  }
+  return head;
+};
+
+export const defineAuditScripts = (redis: Redis, keys: RedisAuditKeys): AuditScripts => {
+  // defineCommand sends EVALSHA and falls back to EVAL after NOSCRIPT (a restarted Redis has no scripts cached).
+  redis.defineCommand('awsGuardAuditAppend', { numberOfKeys: 2, lua: APPEND });
+  const run = (redis as unknown as Record<string, Runner>)['awsGuardAuditAppend'];
+  if (run === undefined) throw new Error('ioredis did not define awsGuardAuditAppend');
+  return {
+    append: async (expected, next, lines) => {
+      const reply = await run.call(redis, keys.head, keys.stream, expected.seq, expected.hash, next.seq, next.hash,
+        next.prevSignature ?? '', next.since, next.checkpointAt, ...lines);
+      if (!Array.isArray(reply)) throw new Error(`unexpected reply from the audit append script: ${String(reply)}`);
+      if (reply[0] === 1) return { appended: true };
+      if (reply[0] === 0) return { appended: false, head: headOf(reply.slice(1)) };
+      throw new Error(`unexpected reply from the audit append script: ${JSON.stringify(reply)}`);
+    },
+    readHead: async () => {
+      const [fields, length] = await Promise.all([redis.hmget(keys.head, 'seq', 'hash', 'sig', 'since', 'cpAt'), redis.xlen(keys.stream)]);
+      if (fields[0] === null && length > 0) throw new Error('AUDIT_HEAD_MISSING the audit stream has entries but its head hash is gone');
+      return headOf(fields);
+    },
+  };
+};
