@@ -2,6 +2,7 @@
 // the embedded log writes (docs/audit-format.md "Redis store"). The broker builds and hashes a batch on the head
 // it last saw; a Lua script appends it only if that is still the head (redis-audit-scripts.ts), else the batch
 // is rebuilt on the new head. An append resolves once Redis acknowledged it; any failure rejects it.
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AuditEvent, AuditRecord } from '@aws-guard/shared/audit/audit-record';
 import { AuditAppendError, AuditOpenError } from './audit-errors.js';
@@ -10,12 +11,13 @@ import {
 } from './audit-log.js';
 import { buildRecords, type Pending, type Signing } from './build-records.js';
 import { DEFAULT_AUDIT_KEY_PREFIX, redisUrlForDisplay, writerOptions } from './redis-audit-connection.js';
-import { defineAuditScripts, redisAuditKeys, type RedisAuditHead } from './redis-audit-scripts.js';
+import { CLAIM_MS, defineAuditScripts, redisAuditKeys, type RedisAuditHead } from './redis-audit-scripts.js';
 import { Redis } from 'ioredis';
 
 /** Lines per script call: one EVALSHA per batch (group commit), as the embedded log's one fsync per batch. */
 const MAX_BATCH_RECORDS = 256;
-/** Rebuilds of one batch after other brokers moved the head, before the batch is rejected (fail closed). */
+/** Rebuilds of one batch after other brokers moved the head, before it is rejected (fail closed). A loser gets
+ * the next turn (redis-audit-scripts.ts), so two brokers alternate; 20 leaves room for many more. */
 export const DEFAULT_MAX_ATTEMPTS = 20;
 
 export type RedisAuditLogOptions = Readonly<{
@@ -53,6 +55,7 @@ export async function createRedisAuditLog(options: RedisAuditLogOptions): Promis
   const signing: Signing | null = options.checkpoints === undefined ? null
     : { signer: options.checkpoints.signer, everyRecords: options.checkpoints.everyRecords ?? DEFAULT_CHECKPOINT_RECORDS };
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const writer = randomUUID();
   let lastCheckpointAt = Math.max(clock().getTime(), head.checkpointAt);
   let closed = false;
   let draining: Promise<void> | null = null;
@@ -68,9 +71,19 @@ export async function createRedisAuditLog(options: RedisAuditLogOptions): Promis
   };
 
   async function writeBatch(batch: Pending[]): Promise<void> {
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    // Rebuilds after the head moved are counted; waits for another broker's turn are bounded by time (a broker
+    // that died holding the turn holds it at most CLAIM_MS).
+    const deadline = Date.now() + 2 * CLAIM_MS + 1000;
+    let claimed = false;
+    const contended = (why: string): void => {
+      if (claimed) void scripts.release(writer).catch(() => undefined);
+      rejectAll(batch, new AuditAppendError('AUDIT_HEAD_CONTENDED', `${where}: ${why}; not appended`));
+    };
+    for (let rebuilds = 0; ;) {
       const built = buildRecords(batch, head, { prevSignature: head.prevSignature, since: head.since }, signing, clock);
       if (built.lines.length === 0) {
+        // A checkpoint request that, on the new head, found nothing to sign: give the turn back at once.
+        if (claimed) await scripts.release(writer).catch(() => undefined);
         for (const { pending, record } of built.resolved) pending.resolve(record);
         return;
       }
@@ -80,7 +93,7 @@ export async function createRedisAuditLog(options: RedisAuditLogOptions): Promis
       };
       let reply;
       try {
-        reply = await scripts.append(head, next, built.lines.map((line) => line.toString('utf8', 0, line.length - 1)));
+        reply = await scripts.append(head, next, writer, built.lines.map((line) => line.toString('utf8', 0, line.length - 1)));
       } catch (e) {
         // The script may have run with its reply lost: the next batch meets the moved head and builds on it.
         const code = (e as Error).message.includes('AUDIT_HEAD_MISSING') ? 'AUDIT_LOG_DIVERGED' : 'AUDIT_WRITE_FAILED';
@@ -99,13 +112,17 @@ export async function createRedisAuditLog(options: RedisAuditLogOptions): Promis
           `${where}: the chain's head is seq ${moved.seq}, behind seq ${head.seq} this broker saw (Redis lost audit records: `
           + 'restarted without persistence, or keys deleted); refusing to continue a chain that lost records'));
       }
+      if (moved.seq === head.seq) {
+        // Refused on an unchanged head: another broker has the turn (redis-audit-scripts.ts); let it take it.
+        if (Date.now() > deadline) return contended('another broker held the turn to append for too long');
+        await delay(1 + Math.floor(Math.random() * 4));
+      } else {
+        claimed = true;
+        if (++rebuilds >= maxAttempts) return contended(`other brokers moved the chain's head ${rebuilds} times while this batch was rebuilt`);
+      }
       head = moved;
       lastCheckpointAt = Math.max(lastCheckpointAt, moved.checkpointAt);
-      // Two brokers that keep colliding take turns sooner with a little jitter.
-      if (attempt >= 3) await delay(Math.floor(Math.random() * attempt * 2));
     }
-    rejectAll(batch, new AuditAppendError('AUDIT_HEAD_CONTENDED',
-      `${where}: other brokers moved the chain's head ${maxAttempts} times while this batch was rebuilt; not appended`));
   }
 
   const enqueue = (event: AuditEvent | null): Promise<AuditRecord | null> => new Promise((resolve, reject) => {

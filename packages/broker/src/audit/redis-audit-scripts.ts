@@ -7,7 +7,8 @@ import { GENESIS_HASH } from '@aws-guard/shared/audit/hash-chain';
 export type RedisAuditKeys = Readonly<{
   /** The stream: one entry per record, id `0-<seq>`, field `r` = the record's JSON line (no newline). */
   stream: string;
-  /** Hash: seq, hash (the last record), sig (the last checkpoint's signature), since (records after it), cpAt (ms). */
+  /** Hash: seq, hash (the last record), sig (the last checkpoint's signature), since (records after it), cpAt (ms),
+   * and claim/claimUntil: the writer that lost the last race and has the next turn (see APPEND). */
   head: string;
 }>;
 
@@ -33,32 +34,55 @@ export type RedisAuditHead = Readonly<{
 
 export const EMPTY_HEAD: RedisAuditHead = { seq: 0, hash: GENESIS_HASH, prevSignature: null, since: 0, checkpointAt: 0 };
 
-// KEYS: head, stream. ARGV: expected seq, expected hash, new seq, new hash, new sig, new since, new cpAt, line…
-// A head hash that is gone while the stream still holds entries means someone deleted it: refuse, never restart
-// the chain. On a mismatch the current head is returned, so the loser rebuilds without another round trip.
+/** How long a writer that lost a race keeps the next turn: longer than rebuilding a batch, short enough that a
+ * writer that died holding it stalls the others only briefly. */
+export const CLAIM_MS = 1000;
+
+// KEYS: head, stream. ARGV: expected seq, expected hash, new seq, new hash, new sig, new since, new cpAt, writer id,
+// line… A head hash that is gone while the stream still holds entries means someone deleted it: refuse, never
+// restart the chain. On a mismatch the current head is returned, so the loser rebuilds without another round
+// trip, and the loser claims the next turn: without it, a writer that keeps winning (its next batch is built on
+// its own head while the loser rebuilds) could starve the other. While another writer's claim is live, a batch is
+// refused even on the right head; the refused writer sees an unchanged head and waits a moment.
 const APPEND = `
-local head = redis.call('HMGET', KEYS[1], 'seq', 'hash', 'sig', 'since', 'cpAt')
+local head = redis.call('HMGET', KEYS[1], 'seq', 'hash', 'sig', 'since', 'cpAt', 'claim', 'claimUntil')
 if not head[1] and redis.call('XLEN', KEYS[2]) > 0 then
   return redis.error_reply('AUDIT_HEAD_MISSING the audit stream has entries but its head hash is gone')
 end
 local seq = head[1] or '0'
 local hash = head[2] or '${GENESIS_HASH}'
-if seq ~= ARGV[1] or hash ~= ARGV[2] then
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local claimed = head[6] and head[6] ~= ARGV[8] and tonumber(head[7] or '0') > now
+if claimed or seq ~= ARGV[1] or hash ~= ARGV[2] then
+  if not claimed then
+    redis.call('HSET', KEYS[1], 'claim', ARGV[8], 'claimUntil', string.format('%d', now + ${CLAIM_MS}))
+  end
   return {0, seq, hash, head[3] or '', head[4] or '0', head[5] or '0'}
 end
 local first = tonumber(ARGV[1])
-for i = 8, #ARGV do
-  redis.call('XADD', KEYS[2], '0-' .. string.format('%d', first + i - 7), '${RECORD_FIELD}', ARGV[i])
+for i = 9, #ARGV do
+  redis.call('XADD', KEYS[2], '0-' .. string.format('%d', first + i - 8), '${RECORD_FIELD}', ARGV[i])
 end
 redis.call('HSET', KEYS[1], 'seq', ARGV[3], 'hash', ARGV[4], 'sig', ARGV[5], 'since', ARGV[6], 'cpAt', ARGV[7])
+redis.call('HDEL', KEYS[1], 'claim', 'claimUntil')
 return {1}
+`;
+
+// KEYS: head. ARGV: writer id. A writer that lost a race but then had nothing to append gives its turn back.
+const RELEASE = `
+if redis.call('HGET', KEYS[1], 'claim') == ARGV[1] then redis.call('HDEL', KEYS[1], 'claim', 'claimUntil') end
+return 1
 `;
 
 export type AppendReply = Readonly<{ appended: true }> | Readonly<{ appended: false; head: RedisAuditHead }>;
 
 export type AuditScripts = Readonly<{
-  /** Appends `lines` (seq expected.seq+1 on) if the head is still `expected`; `next` is the head after them. */
-  append: (expected: Readonly<{ seq: number; hash: string }>, next: RedisAuditHead, lines: readonly string[]) => Promise<AppendReply>;
+  /** Appends `lines` (seq expected.seq+1 on) if the head is still `expected` and no other writer holds the turn;
+   * `next` is the head after them; `writer` names this writer for claims. */
+  append: (expected: Readonly<{ seq: number; hash: string }>, next: RedisAuditHead, writer: string, lines: readonly string[]) => Promise<AppendReply>;
+  /** Gives back a turn this writer claimed and will not use. */
+  release: (writer: string) => Promise<void>;
   /** The head as stored (EMPTY_HEAD for a chain not started); throws if the head is gone but entries remain. */
   readHead: () => Promise<RedisAuditHead>;
 }>;
@@ -78,16 +102,19 @@ export const defineAuditScripts = (redis: Redis, keys: RedisAuditKeys): AuditScr
   // defineCommand sends EVALSHA and falls back to EVAL after NOSCRIPT (a restarted Redis has no scripts cached).
   redis.defineCommand('awsGuardAuditAppend', { numberOfKeys: 2, lua: APPEND });
   const run = (redis as unknown as Record<string, Runner>)['awsGuardAuditAppend'];
-  if (run === undefined) throw new Error('ioredis did not define awsGuardAuditAppend');
+  redis.defineCommand('awsGuardAuditRelease', { numberOfKeys: 1, lua: RELEASE });
+  const release = (redis as unknown as Record<string, Runner>)['awsGuardAuditRelease'];
+  if (run === undefined || release === undefined) throw new Error('ioredis did not define the audit scripts');
   return {
-    append: async (expected, next, lines) => {
+    append: async (expected, next, writer, lines) => {
       const reply = await run.call(redis, keys.head, keys.stream, expected.seq, expected.hash, next.seq, next.hash,
-        next.prevSignature ?? '', next.since, next.checkpointAt, ...lines);
+        next.prevSignature ?? '', next.since, next.checkpointAt, writer, ...lines);
       if (!Array.isArray(reply)) throw new Error(`unexpected reply from the audit append script: ${String(reply)}`);
       if (reply[0] === 1) return { appended: true };
       if (reply[0] === 0) return { appended: false, head: headOf(reply.slice(1)) };
       throw new Error(`unexpected reply from the audit append script: ${JSON.stringify(reply)}`);
     },
+    release: async (writer) => void (await release.call(redis, keys.head, writer)),
     readHead: async () => {
       const [fields, length] = await Promise.all([redis.hmget(keys.head, 'seq', 'hash', 'sig', 'since', 'cpAt'), redis.xlen(keys.stream)]);
       if (fields[0] === null && length > 0) throw new Error('AUDIT_HEAD_MISSING the audit stream has entries but its head hash is gone');

@@ -6,7 +6,7 @@ import { AuditAppendError, AuditOpenError } from '@aws-guard/broker/audit/audit-
 import { loadOrCreateAuditSigningKey, type AuditSigningKey } from '@aws-guard/broker/audit/audit-signing-key';
 import { createRedisAuditLog, type RedisAuditLogOptions } from '@aws-guard/broker/audit/redis-audit-log';
 import { readLastRedisAuditLines, readRedisAuditLines } from '@aws-guard/broker/audit/redis-audit-lines';
-import { redisAuditKeys } from '@aws-guard/broker/audit/redis-audit-scripts';
+import { defineAuditScripts, EMPTY_HEAD, redisAuditKeys } from '@aws-guard/broker/audit/redis-audit-scripts';
 import { verifyAuditLines } from '@aws-guard/broker/audit/verify-audit-file';
 import { startRedis } from '../../../../test/helpers/redis.js';
 
@@ -180,4 +180,43 @@ t.test('a Redis that is down at start-up stops the broker from opening the log',
   const own = await startRedis();
   await own.kill();
   await t.rejects(createRedisAuditLog({ url: own.url, keyPrefix: nextPrefix(), timeoutMs: 300 }), { name: 'AuditOpenError', code: 'AUDIT_OPEN_FAILED', message: /cannot read the audit head from redis:\/\/127\.0\.0\.1/ });
+});
+
+t.test('a turn claimed by a broker that died is waited out, and a turn never freed fails the append within a bound', async (t) => {
+  const keyPrefix = nextPrefix();
+  const log = await open(t, { keyPrefix });
+  await log.append(requested(1));
+  const client = inspect(t);
+  const [seconds, micros] = await client.time();
+  const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  await client.hset(`${keyPrefix}audit-head`, 'claim', 'a-broker-that-died', 'claimUntil', String(nowMs + 300));
+  const started = Date.now();
+  t.match(await log.append(requested(2)), { seq: 2 }, 'appended once the claim expired');
+  t.ok(Date.now() - started >= 200, 'after waiting for the claim');
+  await client.hset(`${keyPrefix}audit-head`, 'claim', 'a-broker-that-died', 'claimUntil', String(nowMs + 600_000));
+  await t.rejects(log.append(requested(3)), { code: 'AUDIT_HEAD_CONTENDED', message: /another broker held the turn to append for too long/ });
+  t.ok(Date.now() - started < 6000, 'within a bound');
+});
+
+t.test('the script gives the next turn to the writer that lost a race, so a writer that keeps winning cannot starve it', async (t) => {
+  const keyPrefix = nextPrefix();
+  const client = inspect(t);
+  const scripts = defineAuditScripts(client, redisAuditKeys(keyPrefix));
+  const line = (seq: number) => JSON.stringify({ seq });
+  const headAt = (seq: number, hash: string) => ({ ...EMPTY_HEAD, seq, hash });
+  const h1 = 'a'.repeat(64);
+  const h2 = 'b'.repeat(64);
+  const h3 = 'c'.repeat(64);
+  t.same(await scripts.append(EMPTY_HEAD, headAt(1, h1), 'winner', [line(1)]), { appended: true });
+  // The loser built on the empty chain: refused, told the head, and holds the next turn.
+  t.match(await scripts.append(EMPTY_HEAD, headAt(1, h2), 'loser', [line(1)]), { appended: false, head: { seq: 1, hash: h1 } });
+  t.match(await scripts.append(headAt(1, h1), headAt(2, h2), 'winner', [line(2)]), { appended: false, head: { seq: 1, hash: h1 } },
+    'the winner, on the right head, waits for the loser\'s turn');
+  t.same(await scripts.append(headAt(1, h1), headAt(2, h2), 'loser', [line(2)]), { appended: true }, 'the loser appends on the head it was told');
+  t.same(await scripts.append(headAt(2, h2), headAt(3, h3), 'winner', [line(3)]), { appended: true }, 'the turn was used up');
+  // A writer that lost but then had nothing to write gives its turn back.
+  t.match(await scripts.append(headAt(1, h1), headAt(2, h2), 'idle', [line(2)]), { appended: false });
+  await scripts.release('idle');
+  t.same(await client.hmget(`${keyPrefix}audit-head`, 'claim', 'claimUntil'), [null, null]);
+  t.same((await client.xrange(`${keyPrefix}audit`, '-', '+')).map(([id]) => id), ['0-1', '0-2', '0-3']);
 });

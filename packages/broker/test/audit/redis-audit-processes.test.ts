@@ -10,8 +10,8 @@ import { redisAuditKeys } from '@aws-guard/broker/audit/redis-audit-scripts';
 import { verifyAuditLines } from '@aws-guard/broker/audit/verify-audit-file';
 import { startRedis } from '../../../../test/helpers/redis.js';
 
-const PER_PROCESS = 400;
-const EVERY = 50;
+const PER_PROCESS = 1000;
+const EVERY = 100;
 
 type Appender = Readonly<{ ready: Promise<void>; go: () => void; done: Promise<{ code: number | null; out: string; stderr: string }> }>;
 
@@ -19,7 +19,7 @@ function appender(url: string, keyPrefix: string, dataDir: string, name: string)
   const fixture = fileURLToPath(new URL('./fixtures/append-to-redis.ts', import.meta.url));
   const tsLoader = process.execArgv.filter((arg) => arg.includes('@tapjs/typescript'));
   const { NODE_OPTIONS: _tapHook, ...env } = process.env;
-  const child = spawn(process.execPath, [...tsLoader, fixture, url, keyPrefix, dataDir, name, String(PER_PROCESS), '16', String(EVERY)], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...tsLoader, fixture, url, keyPrefix, dataDir, name, String(PER_PROCESS), '64', String(EVERY)], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let stderr = '';
   let onReady: () => void = () => {};
