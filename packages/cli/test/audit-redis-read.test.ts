@@ -2,6 +2,8 @@
 import t from 'tap';
 import type { AuditEvent } from '@aws-guard/shared/audit/audit-record';
 import { createRedisAuditLog } from '@aws-guard/broker/audit/redis-audit-log';
+import { connectReader } from '@aws-guard/broker/audit/redis-audit-connection';
+import { loadOrCreateAuditSigningKey } from '@aws-guard/broker/audit/audit-signing-key';
 import { runAuditExport, runFilteredTail, type AuditExportOptions, type AuditTailOptions } from '../src/commands/audit-export-run.js';
 import { runAuditVerify } from '../src/commands/audit-verify-run.js';
 import { BASE, captureIo, dataDirWith, EVENTS } from './audit-export-log.fixture.js';
@@ -101,4 +103,27 @@ t.test('verify --redis reads the stream with the same verifier', async (t) => {
   const run = captureIo();
   t.equal(await runAuditVerify({ redis: server.url, dataDir: t.testdir(), json: true }, run.io), 0);
   t.match(JSON.parse(run.lines()[0]!), { path: `${server.url} stream aws-guard:audit`, ok: true, count: EVENTS.length, checkpoints: 0 });
+});
+
+t.test('archiving: a stream trimmed before a checkpoint verifies from the record after it, and not from seq 1', async (t) => {
+  const own = await startRedis();
+  t.teardown(() => own.stop());
+  const dataDir = t.testdir();
+  const key = await loadOrCreateAuditSigningKey(dataDir);
+  const log = await createRedisAuditLog({ url: own.url, checkpoints: { signer: key.signer, everyRecords: 4, timer: () => () => {} } });
+  for (const event of EVENTS) await log.append(event);
+  await log.close();
+  const exported = captureIo();
+  t.equal(await runAuditExport({ redis: own.url, format: 'jsonl' }, exported.io, { now }), 0);
+  const records = exported.lines().map((l) => JSON.parse(l) as { seq: number; type: string });
+  const sealAt = records.filter((r) => r.type === 'audit.checkpoint')[1]!.seq;
+  const { redis: client, close } = await connectReader(own.url);
+  t.teardown(close);
+  await client.xtrim('aws-guard:audit', 'MINID', `0-${sealAt}`);
+  const whole = captureIo();
+  t.equal(await runAuditVerify({ redis: own.url, dataDir, json: true }, whole.io), 1, 'the trimmed records are missing from seq 1');
+  t.match(JSON.parse(whole.lines()[0]!), { ok: false, issue: { code: 'AUDIT_SEQ_GAP', seq: sealAt } });
+  const rest = captureIo();
+  t.equal(await runAuditVerify({ redis: own.url, dataDir, json: true, from: String(sealAt + 1) }, rest.io), 0);
+  t.match(JSON.parse(rest.lines()[0]!), { ok: true, skipped: 1, lastSeq: records.at(-1)!.seq, unsigned: 0 });
 });
