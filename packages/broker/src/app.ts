@@ -13,6 +13,7 @@ import { loadOrCreateTokenKeys } from './auth/token-keys.js';
 import { bearerToken, verifyToken } from './auth/verify-token.js';
 import { createAuditLog } from './audit/audit-log.js';
 import { createRedisAuditLog } from './audit/redis-audit-log.js';
+import { loadOrCreateBrokerId } from './audit/redis-broker-id.js';
 import { auditDirOf } from './audit/audit-files.js';
 import { loadOrCreateAuditSigningKey } from './audit/audit-signing-key.js';
 import { createCredentialSource } from './credentials/create-credential-source.js';
@@ -63,7 +64,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   // Redis share keys/ (docs/audit-format.md "Redis store").
   const audit = config.redisUrl === undefined
     ? await createAuditLog({ dir: auditDirOf(config.dataDir), checkpoints: { signer: auditKey.signer } })
-    : await createRedisAuditLog({ url: config.redisUrl, checkpoints: { signer: auditKey.signer }, warn: (message) => log.warn({ store: 'redis' }, message) });
+    : await createRedisAuditLog({ url: config.redisUrl, checkpoints: { signer: auditKey.signer }, broker: await loadOrCreateBrokerId(config.dataDir), warn: (message) => log.warn({ store: 'redis' }, message) });
   // The log itself recorded them (broker.recovered); the operator should hear of it too.
   if (audit.recovered !== null) log.warn({ seq: audit.recovered.seq, unfinished: audit.recovered.data['count'] }, 'the previous broker stopped with commands unfinished (audit broker.recovered)');
   const { source: credentials, warning: credentialsWarning } = createCredentialSource(config.credentials, { region: config.region, endpoint: config.awsEndpointUrl });

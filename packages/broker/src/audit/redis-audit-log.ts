@@ -11,6 +11,8 @@ import {
 } from './audit-log.js';
 import { buildRecords, type Pending, type Signing } from './build-records.js';
 import { DEFAULT_AUDIT_KEY_PREFIX, redisUrlForDisplay, writerOptions } from './redis-audit-connection.js';
+import type { BrokerId } from './redis-broker-id.js';
+import { findRedisUnfinishedCommands } from './redis-unfinished-commands.js';
 import { CLAIM_MS, defineAuditScripts, redisAuditKeys, type RedisAuditHead } from './redis-audit-scripts.js';
 import { Redis } from 'ioredis';
 
@@ -31,6 +33,10 @@ export type RedisAuditLogOptions = Readonly<{
   /** Start-up advice for the operator (a Redis without AOF): the broker's logger. */
   warn?: (message: string) => void;
   maxAttempts?: number;
+  /** This broker's lasting id (redis-broker-id.ts): recorded in each entry, and used at start-up to record its own
+   * commands left unfinished by a crash (`broker.recovered`). Without it, entries carry an empty id, nothing is
+   * recovered. */
+  broker?: BrokerId;
 }>;
 
 export async function createRedisAuditLog(options: RedisAuditLogOptions): Promise<AuditLog> {
@@ -56,6 +62,7 @@ export async function createRedisAuditLog(options: RedisAuditLogOptions): Promis
     : { signer: options.checkpoints.signer, everyRecords: options.checkpoints.everyRecords ?? DEFAULT_CHECKPOINT_RECORDS };
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const writer = randomUUID();
+  const brokerId = options.broker?.id ?? '';
   let lastCheckpointAt = Math.max(clock().getTime(), head.checkpointAt);
   let closed = false;
   let draining: Promise<void> | null = null;
@@ -93,7 +100,7 @@ export async function createRedisAuditLog(options: RedisAuditLogOptions): Promis
       };
       let reply;
       try {
-        reply = await scripts.append(head, next, writer, built.lines.map((line) => line.toString('utf8', 0, line.length - 1)));
+        reply = await scripts.append(head, next, writer, brokerId, built.lines.map((line) => line.toString('utf8', 0, line.length - 1)));
       } catch (e) {
         // The script may have run with its reply lost: the next batch meets the moved head and builds on it.
         const code = (e as Error).message.includes('AUDIT_HEAD_MISSING') ? 'AUDIT_LOG_DIVERGED' : 'AUDIT_WRITE_FAILED';
@@ -137,12 +144,30 @@ export async function createRedisAuditLog(options: RedisAuditLogOptions): Promis
     closed || head.since === 0 || clock().getTime() - lastCheckpointAt < everyMs ? null : enqueue(null).catch(() => null);
   const stopTimer = signing === null ? () => {} : (options.checkpoints?.timer ?? intervalTimer)(tick, Math.min(everyMs, 1000));
 
+  let recovered: AuditRecord | null = null;
+  try {
+    recovered = options.broker === undefined || options.broker.fresh ? null : await recordUnfinished(options.broker.id);
+  } catch (e) {
+    stopTimer();
+    redis.disconnect();
+    throw new AuditOpenError('AUDIT_OPEN_FAILED', `cannot record the commands left unfinished in ${where}: ${failure(e)}`, { cause: e });
+  }
+
+  /** Before anything else this broker appends (its `broker.started` included), as the embedded log does. */
+  async function recordUnfinished(id: string): Promise<AuditRecord | null> {
+    const scan = await findRedisUnfinishedCommands(redis, keys, id);
+    if (scan.count === 0) return null;
+    const { unfinished, count, previousStart, scannedAfter } = scan;
+    const data = { unfinished, count, omitted: count - unfinished.length, previousStart, scannedAfter };
+    const event = checkEvent({ type: 'broker.recovered', actor: { kind: 'broker' }, data }, true);
+    if (typeof event === 'string') throw new Error(event);
+    return enqueue(event);
+  }
+
   return {
     path: where,
     recovery: { state: { seq: head.seq, hash: head.hash, size: 0 }, tornTail: null },
-    // Not done for the shared chain (docs/audit-format.md "Redis store"): the records do not say which broker
-    // wrote them, so a restarted broker cannot tell its own unfinished commands from another broker's.
-    recovered: null,
+    recovered,
     append(event) {
       if (closed) return Promise.reject(new AuditAppendError('AUDIT_LOG_CLOSED', 'the audit log is closed'));
       const checked = checkEvent(event);

@@ -5,7 +5,8 @@ import type { Redis } from 'ioredis';
 import { GENESIS_HASH } from '@aws-guard/shared/audit/hash-chain';
 
 export type RedisAuditKeys = Readonly<{
-  /** The stream: one entry per record, id `0-<seq>`, field `r` = the record's JSON line (no newline). */
+  /** The stream: one entry per record, id `0-<seq>`, field `r` = the record's JSON line (no newline), field `b` =
+   * the id of the broker that appended it (redis-broker-id.ts; not hashed: it only guides start-up recovery). */
   stream: string;
   /** Hash: seq, hash (the last record), sig (the last checkpoint's signature), since (records after it), cpAt (ms),
    * and claim/claimUntil: the writer that lost the last race and has the next turn (see APPEND). */
@@ -16,6 +17,7 @@ export const redisAuditKeys = (prefix: string): RedisAuditKeys => ({ stream: `${
 
 /** The field of a stream entry that holds the record line; readers (redis-audit-lines.ts) read the same. */
 export const RECORD_FIELD = 'r';
+export const BROKER_FIELD = 'b';
 
 /** Stream ids are `0-<seq>`: XRANGE by seq needs no index, and Redis itself refuses an id that does not grow. */
 export const entryIdOf = (seq: number): string => `0-${seq}`;
@@ -39,7 +41,7 @@ export const EMPTY_HEAD: RedisAuditHead = { seq: 0, hash: GENESIS_HASH, prevSign
 export const CLAIM_MS = 1000;
 
 // KEYS: head, stream. ARGV: expected seq, expected hash, new seq, new hash, new sig, new since, new cpAt, writer id,
-// line… A head hash that is gone while the stream still holds entries means someone deleted it: refuse, never
+// broker id, line… A head hash that is gone while the stream still holds entries means someone deleted it: refuse, never
 // restart the chain. On a mismatch the current head is returned, so the loser rebuilds without another round
 // trip, and the loser claims the next turn: without it, a writer that keeps winning (its next batch is built on
 // its own head while the loser rebuilds) could starve the other. While another writer's claim is live, a batch is
@@ -61,8 +63,8 @@ if claimed or seq ~= ARGV[1] or hash ~= ARGV[2] then
   return {0, seq, hash, head[3] or '', head[4] or '0', head[5] or '0'}
 end
 local first = tonumber(ARGV[1])
-for i = 9, #ARGV do
-  redis.call('XADD', KEYS[2], '0-' .. string.format('%d', first + i - 8), '${RECORD_FIELD}', ARGV[i])
+for i = 10, #ARGV do
+  redis.call('XADD', KEYS[2], '0-' .. string.format('%d', first + i - 9), '${RECORD_FIELD}', ARGV[i], '${BROKER_FIELD}', ARGV[9])
 end
 redis.call('HSET', KEYS[1], 'seq', ARGV[3], 'hash', ARGV[4], 'sig', ARGV[5], 'since', ARGV[6], 'cpAt', ARGV[7])
 redis.call('HDEL', KEYS[1], 'claim', 'claimUntil')
@@ -79,8 +81,8 @@ export type AppendReply = Readonly<{ appended: true }> | Readonly<{ appended: fa
 
 export type AuditScripts = Readonly<{
   /** Appends `lines` (seq expected.seq+1 on) if the head is still `expected` and no other writer holds the turn;
-   * `next` is the head after them; `writer` names this writer for claims. */
-  append: (expected: Readonly<{ seq: number; hash: string }>, next: RedisAuditHead, writer: string, lines: readonly string[]) => Promise<AppendReply>;
+   * `next` is the head after them; `writer` names this writer for claims, `brokerId` its broker in each entry. */
+  append: (expected: Readonly<{ seq: number; hash: string }>, next: RedisAuditHead, writer: string, brokerId: string, lines: readonly string[]) => Promise<AppendReply>;
   /** Gives back a turn this writer claimed and will not use. */
   release: (writer: string) => Promise<void>;
   /** The head as stored (EMPTY_HEAD for a chain not started); throws if the head is gone but entries remain. */
@@ -106,9 +108,9 @@ export const defineAuditScripts = (redis: Redis, keys: RedisAuditKeys): AuditScr
   const release = (redis as unknown as Record<string, Runner>)['awsGuardAuditRelease'];
   if (run === undefined || release === undefined) throw new Error('ioredis did not define the audit scripts');
   return {
-    append: async (expected, next, writer, lines) => {
+    append: async (expected, next, writer, brokerId, lines) => {
       const reply = await run.call(redis, keys.head, keys.stream, expected.seq, expected.hash, next.seq, next.hash,
-        next.prevSignature ?? '', next.since, next.checkpointAt, writer, ...lines);
+        next.prevSignature ?? '', next.since, next.checkpointAt, writer, brokerId, ...lines);
       if (!Array.isArray(reply)) throw new Error(`unexpected reply from the audit append script: ${String(reply)}`);
       if (reply[0] === 1) return { appended: true };
       if (reply[0] === 0) return { appended: false, head: headOf(reply.slice(1)) };

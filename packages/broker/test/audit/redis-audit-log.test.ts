@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap';
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { AuditEvent } from '@aws-guard/shared/audit/audit-record';
 import { GENESIS_HASH } from '@aws-guard/shared/audit/hash-chain';
@@ -63,7 +64,7 @@ t.test('appends land as the stream entries 0-<seq>, each value the record line, 
   const entries = await client.xrange(`${keyPrefix}audit`, '-', '+');
   t.equal(entries.length, 28, '25 records, 2 checkpoints and the closing one');
   t.same(entries.map(([id]) => id), Array.from({ length: 28 }, (_, i) => `0-${i + 1}`));
-  t.same(entries[0]![1], ['r', JSON.stringify(records[0])], 'the value is the JSON line the embedded log writes');
+  t.same(entries[0]![1], ['r', JSON.stringify(records[0]), 'b', ''], 'the value is the JSON line the embedded log writes (b: no broker id given)');
   const verdict = await verify(client, keyPrefix, key);
   t.match(verdict, { ok: true, count: 28, lastSeq: 28, checkpoints: 3, lastCheckpointSeq: 28, unsigned: 0 });
   t.match(await client.hgetall(`${keyPrefix}audit-head`), { seq: '28', since: '0' });
@@ -207,16 +208,49 @@ t.test('the script gives the next turn to the writer that lost a race, so a writ
   const h1 = 'a'.repeat(64);
   const h2 = 'b'.repeat(64);
   const h3 = 'c'.repeat(64);
-  t.same(await scripts.append(EMPTY_HEAD, headAt(1, h1), 'winner', [line(1)]), { appended: true });
+  t.same(await scripts.append(EMPTY_HEAD, headAt(1, h1), 'winner', 'broker-x', [line(1)]), { appended: true });
   // The loser built on the empty chain: refused, told the head, and holds the next turn.
-  t.match(await scripts.append(EMPTY_HEAD, headAt(1, h2), 'loser', [line(1)]), { appended: false, head: { seq: 1, hash: h1 } });
-  t.match(await scripts.append(headAt(1, h1), headAt(2, h2), 'winner', [line(2)]), { appended: false, head: { seq: 1, hash: h1 } },
+  t.match(await scripts.append(EMPTY_HEAD, headAt(1, h2), 'loser', 'broker-x', [line(1)]), { appended: false, head: { seq: 1, hash: h1 } });
+  t.match(await scripts.append(headAt(1, h1), headAt(2, h2), 'winner', 'broker-x', [line(2)]), { appended: false, head: { seq: 1, hash: h1 } },
     'the winner, on the right head, waits for the loser\'s turn');
-  t.same(await scripts.append(headAt(1, h1), headAt(2, h2), 'loser', [line(2)]), { appended: true }, 'the loser appends on the head it was told');
-  t.same(await scripts.append(headAt(2, h2), headAt(3, h3), 'winner', [line(3)]), { appended: true }, 'the turn was used up');
+  t.same(await scripts.append(headAt(1, h1), headAt(2, h2), 'loser', 'broker-x', [line(2)]), { appended: true }, 'the loser appends on the head it was told');
+  t.same(await scripts.append(headAt(2, h2), headAt(3, h3), 'winner', 'broker-x', [line(3)]), { appended: true }, 'the turn was used up');
   // A writer that lost but then had nothing to write gives its turn back.
-  t.match(await scripts.append(headAt(1, h1), headAt(2, h2), 'idle', [line(2)]), { appended: false });
+  t.match(await scripts.append(headAt(1, h1), headAt(2, h2), 'idle', 'broker-x', [line(2)]), { appended: false });
   await scripts.release('idle');
   t.same(await client.hmget(`${keyPrefix}audit-head`, 'claim', 'claimUntil'), [null, null]);
   t.same((await client.xrange(`${keyPrefix}audit`, '-', '+')).map(([id]) => id), ['0-1', '0-2', '0-3']);
+});
+
+t.test('a restarted broker records its own unfinished commands, not those of the brokers still running', async (t) => {
+  const keyPrefix = nextPrefix();
+  const brokerA = { id: randomUUID(), fresh: false };
+  const brokerB = { id: randomUUID(), fresh: false };
+  const started = { type: 'broker.started', actor: { kind: 'broker' }, data: {} } as const;
+  const executed = (requestId: string): AuditEvent => ({ type: 'command.executed', requestId, actor: { kind: 'agent' }, data: { exitCode: 0 } });
+  const a = await open(t, { keyPrefix, broker: { ...brokerA, fresh: true } });
+  t.equal(a.recovered, null, 'a fresh broker has nothing to recover');
+  const b = await open(t, { keyPrefix, broker: brokerB });
+  t.equal(b.recovered, null, 'nothing of B in the stream yet');
+  const startedA = await a.append(started);
+  await b.append(started);
+  await a.append(requested(1, 'a'));
+  await b.append(requested(1, 'b'));
+  const left = await a.append(requested(2, 'a'));
+  await a.append(executed('req-a-1'));
+  // A crashes (its connection goes, no close); B runs on, its own command still open.
+  await a.close();
+  await b.append(requested(2, 'b'));
+  const again = await open(t, { keyPrefix, broker: brokerA });
+  t.match(again.recovered, {
+    type: 'broker.recovered', seq: b.head().seq + 1,
+    data: { count: 1, omitted: 0, previousStart: startedA.seq, scannedAfter: startedA.seq, unfinished: [{ requestId: 'req-a-2', seq: left.seq, argv: ['s3', 'ls', '--n=2'] }] },
+  });
+  const thrice = await open(t, { keyPrefix, broker: brokerA });
+  t.equal(thrice.recovered, null, 'reported once: the scan stops at that broker.recovered');
+  const client = inspect(t);
+  const entries = await client.xrange(`${keyPrefix}audit`, '-', '+');
+  const byBroker = (requestId: string) => entries.find(([, fields]) => fields[1]!.includes(`"requestId":"${requestId}"`))?.[1][3];
+  t.equal(byBroker('req-a-2'), brokerA.id, 'each entry names the broker that appended it');
+  t.equal(byBroker('req-b-2'), brokerB.id);
 });
