@@ -15,7 +15,7 @@ export const auditRedisUrl = (flag: string | undefined, env: Readonly<Record<str
   flag ?? (env['AWS_GUARD_REDIS'] || undefined);
 
 export type RedisAuditSource = Readonly<{
-  /** `redis://host:port/ stream aws-guard:audit` (never the password), for messages. */
+  /** `redis://host:port stream aws-guard:audit` (never the password), for messages. */
   where: string;
   /** Every record line, oldest first, in chunks. */
   lines: () => AsyncIterable<string>;
