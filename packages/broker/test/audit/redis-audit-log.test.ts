@@ -1,5 +1,8 @@
 import t, { type Test } from 'tap';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { AuditEvent } from '@aws-guard/shared/audit/audit-record';
 import { GENESIS_HASH } from '@aws-guard/shared/audit/hash-chain';
@@ -164,16 +167,20 @@ t.test('a stream whose head hash was deleted is neither opened nor extended', as
 });
 
 t.test('a Redis without appendonly gets a start-up warning; with it, none', async (t) => {
-  const client = inspect(t);
   const warnings: string[] = [];
   const warn = (message: string) => void warnings.push(message);
-  await client.config('SET', 'appendonly', 'no');
   await open(t, { keyPrefix: nextPrefix(), warn });
   t.equal(warnings.length, 1);
   t.match(warnings[0], /appendonly no: audit records acknowledged by Redis are lost if it crashes/);
-  await client.config('SET', 'appendonly', 'yes');
-  t.teardown(() => client.config('SET', 'appendonly', 'no'));
-  await open(t, { keyPrefix: nextPrefix(), warn });
+  // Its own server, persisting in its own directory (CONFIG SET appendonly on the shared one would write to cwd).
+  const dir = await mkdtemp(join(tmpdir(), 'aws-guard-redis-'));
+  const persistent = await startRedis({ dir });
+  t.teardown(async () => {
+    await persistent.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const log = await createRedisAuditLog({ url: persistent.url, keyPrefix: nextPrefix(), warn });
+  await log.close();
   t.equal(warnings.length, 1, 'no second warning');
 });
 
