@@ -3,17 +3,20 @@
 // concurrent callers sharing group commits; with signed checkpoints every 1000 records as the broker runs it) and
 // verify records/s (chain and checkpoint signatures), each beside a bare baseline measured in the same run, and
 // both with segment rotation off and on (small segments, so that the rotations' renames and fsyncs show).
-// Prints figures only; nothing is asserted (DESIGN §8).
-// Usage: node scripts/bench-audit.mjs [--dir DIR] [--records N] [--verify-only]
+// With --redis URL, also the Redis store's appends (one shared chain) side by side: one caller, concurrent callers,
+// and two logs (two brokers) contending for the head. Prints figures only; nothing is asserted (DESIGN §8).
+// Usage: node scripts/bench-audit.mjs [--dir DIR] [--records N] [--verify-only | --appends-only] [--redis URL]
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
 import { loadTsModule } from './load-ts-module.mjs';
 
 const { values } = parseArgs({ options: {
   dir: { type: 'string' }, records: { type: 'string', default: '100000' }, 'verify-only': { type: 'boolean', default: false },
+  'appends-only': { type: 'boolean', default: false }, redis: { type: 'string' },
 } });
 const verifyRecords = Number(values.records);
 const base = await mkdtemp(join(values.dir ?? tmpdir(), 'aws-guard-bench-audit-'));
@@ -86,7 +89,38 @@ for (const callers of rounds > 0 ? [8, 64] : []) {
   out.push(`append, ${callers} concurrent callers (${count} records): ${plain} records/s (group commit); with 64 KiB segments ${rotating}/s`);
 }
 
+/** The Redis writer bundles ioredis (CommonJS): it needs a `require` in the ESM bundle, as bin/ has. */
+async function loadWithRequire(entry) {
+  const banner = { js: `import { createRequire as __cr } from 'node:module'; const require = __cr(${JSON.stringify(entry)});` };
+  const built = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', target: 'node20', write: false, logLevel: 'error', banner });
+  return import(`data:text/javascript;base64,${Buffer.from(built.outputFiles[0].text).toString('base64')}`);
+}
+
+if (values.redis !== undefined && !values['verify-only']) {
+  const { createRedisAuditLog } = await loadWithRequire(join(src, 'redis-audit-log.ts'));
+  let prefixes = 0;
+  const redisAppends = async (count, callers, writers) => {
+    const keyPrefix = `aws-guard-bench-${process.pid}-${prefixes++}:`;
+    const logs = await Promise.all(Array.from({ length: writers }, () => createRedisAuditLog({ url: values.redis, keyPrefix, checkpoints })));
+    let next = 0;
+    const caller = (log) => async () => { while (next < count) await log.append(event(next++)); };
+    const ms = await time(() => Promise.all(logs.flatMap((log) => Array.from({ length: callers }, caller(log)))));
+    await Promise.all(logs.map((log) => log.close()));
+    return ms;
+  };
+  out.push(`redis append, 1 caller (1000 records): ${perSecond(1000, await redisAppends(1000, 1, 1))} records/s`);
+  for (const callers of [8, 64]) {
+    out.push(`redis append, ${callers} concurrent callers (5000 records): ${perSecond(5000, await redisAppends(5000, callers, 1))} records/s`);
+  }
+  out.push(`redis append, 2 writers x 64 callers on one chain (10000 records): ${perSecond(10000, await redisAppends(10000, 64, 2))} records/s`);
+}
+
 const dir = fresh('verify');
+if (values['appends-only']) {
+  await rm(base, { recursive: true, force: true });
+  process.stdout.write(`audit log benchmark (node ${process.version}, scratch dir under ${values.dir ?? tmpdir()})\n${out.join('\n')}\n`);
+  process.exit(0);
+}
 const log = await createAuditLog({ dir, checkpoints });
 await Promise.all(Array.from({ length: verifyRecords }, (_, i) => log.append(event(i))));
 await log.close();

@@ -1,7 +1,10 @@
 // Several brokers on one Redis are one system: an agent on broker A is approved by an approver on broker B.
 // Redis down: every command fails closed with a clear error and /readyz says so; after a restart, it recovers.
+// Their audit is the one chain in Redis, so Redis persists (AOF) as the audit store needs: a restart keeps it.
 import t from 'tap';
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedis } from '../helpers/redis.js';
 import { startBroker } from '../helpers/broker.js';
@@ -9,9 +12,14 @@ import { runGuard } from '../helpers/guard-cli.js';
 import { agentEnv, runAws, shimBinDir } from '../helpers/shim.js';
 import { FIXTURES } from '../helpers/paths.js';
 
-const redis = await startRedis();
+// Not t.testdir(): a second call recreates that same directory, under the running Redis's feet.
+const redisDir = await mkdtemp(join(tmpdir(), 'aws-guard-redis-'));
+const redis = await startRedis({ dir: redisDir });
 let redisNow = redis;
-t.teardown(() => redisNow.stop());
+t.teardown(async () => {
+  await redisNow.stop();
+  await rm(redisDir, { recursive: true, force: true });
+});
 const fake = join(FIXTURES, 'fake-aws', 'sandbox-aws');
 const dataDir = t.testdir();
 // Both brokers sign with the same key (one data dir), as brokers behind one load balancer would.
@@ -50,7 +58,8 @@ t.test('with Redis down every command fails closed; after a restart the brokers 
   await redis.kill();
   const down = await runAws(['sts', 'get-caller-identity'], { env });
   t.equal(down.code, 255);
-  t.match(down.stderr, /^aws-guard: the broker's shared store \(Redis\) is unavailable, so it runs nothing/);
+  // The audit append (command.requested) comes first and fails first: nothing runs without its record.
+  t.match(down.stderr, /^aws-guard: the broker cannot write its audit log, so it runs nothing/);
   let ready = await fetch(`${a.url.replace('ws:', 'http:')}/readyz`);
   for (let i = 0; i < 50 && ready.status === 200; i++) {
     await new Promise((r) => setTimeout(r, 200));
@@ -58,7 +67,7 @@ t.test('with Redis down every command fails closed; after a restart the brokers 
   }
   t.equal(ready.status, 503, '/readyz says not ready');
 
-  redisNow = await startRedis({ port: redis.port });
+  redisNow = await startRedis({ port: redis.port, dir: redisDir });
   let up = await runAws(['sts', 'get-caller-identity'], { env });
   for (let i = 0; i < 50 && up.code !== 0; i++) {
     await new Promise((r) => setTimeout(r, 200));

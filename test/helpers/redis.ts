@@ -1,4 +1,5 @@
-// A private redis-server on a free loopback port, without persistence, stopped (or killed) by its PID.
+// A private redis-server on a free loopback port, stopped (or killed) by its PID: without persistence, or with an
+// fsynced append-only file in `dir` (what the Redis audit store's durability needs) so a restart keeps the data.
 // A missing binary fails the test with the install hint; it is never a skip.
 import { connect } from 'node:net';
 import { freePort } from './free-port.js';
@@ -43,11 +44,13 @@ const isRunning = (pid: number): boolean => {
   }
 };
 
-/** `port`: restart on the port of a server killed earlier, so that clients reconnect to the same URL. */
-export const startRedis = async (options: { port?: number } = {}): Promise<RedisServer> => {
+/** `port`: restart on the port of a server killed earlier, so that clients reconnect to the same URL; `dir`:
+ * persist there (AOF, appendfsync always), and restart with the same `dir` to get the data back. */
+export const startRedis = async (options: { port?: number; dir?: string } = {}): Promise<RedisServer> => {
   requireBinary('redis-server', REDIS_INSTALL_HINT);
   const port = options.port ?? (await freePort());
-  const args = ['--save', '', '--appendonly', 'no', '--port', String(port), '--bind', '127.0.0.1'];
+  const persistence = options.dir === undefined ? ['--appendonly', 'no'] : ['--dir', options.dir, '--appendonly', 'yes', '--appendfsync', 'always'];
+  const args = ['--save', '', ...persistence, '--port', String(port), '--bind', '127.0.0.1'];
   const service = await startService('redis-server', args, () => pingRedis(port), { name: 'redis-server' });
   let stopped: Promise<void> | null = null;
   const kill = async (): Promise<void> => {

@@ -11,6 +11,8 @@ import { describeIsolation } from './exec/isolation.js';
 import { createExecutionSlots } from './exec/execution-slots.js';
 import { loadOrCreateTokenKeys } from './auth/token-keys.js';
 import { createAuditLog } from './audit/audit-log.js';
+import { createRedisAuditLog } from './audit/redis-audit-log.js';
+import { loadOrCreateBrokerId } from './audit/redis-broker-id.js';
 import { auditDirOf } from './audit/audit-files.js';
 import { loadOrCreateAuditSigningKey } from './audit/audit-signing-key.js';
 import { createCredentialSource } from './credentials/create-credential-source.js';
@@ -59,10 +61,12 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   // segments sealed by size (audit-format.md).
   const auditKey = await loadOrCreateAuditSigningKey(config.dataDir);
   const { segmentBytes, checkpointRecords, checkpointSeconds } = config.audit;
-  const audit = await createAuditLog({
-    dir: auditDirOf(config.dataDir), segmentBytes,
-    checkpoints: { signer: auditKey.signer, everyRecords: checkpointRecords, everyMs: checkpointSeconds * 1000 },
-  });
+  const checkpoints = { signer: auditKey.signer, everyRecords: checkpointRecords, everyMs: checkpointSeconds * 1000 };
+  // With Redis, every broker on it appends to one shared chain, signed with the data dir's key: brokers on one
+  // Redis share keys/ (docs/audit-format.md "Redis store"). Segments are the embedded store's.
+  const audit = config.redisUrl === undefined
+    ? await createAuditLog({ dir: auditDirOf(config.dataDir), segmentBytes, checkpoints })
+    : await createRedisAuditLog({ url: config.redisUrl, checkpoints, broker: await loadOrCreateBrokerId(config.dataDir), warn: (message) => log.warn({ store: 'redis' }, message) });
   // The log itself recorded them (broker.recovered); the operator should hear of it too.
   if (audit.recovered !== null) log.warn({ seq: audit.recovered.seq, unfinished: audit.recovered.data['count'] }, 'the previous broker stopped with commands unfinished (audit broker.recovered)');
   const { source: credentials, warning: credentialsWarning } = createCredentialSource(config.credentials, { region: config.region, endpoint: config.awsEndpointUrl });

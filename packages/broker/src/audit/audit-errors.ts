@@ -12,6 +12,8 @@ export type AuditAppendCode =
   | 'AUDIT_NOT_REGULAR_FILE'
   /** The file no longer ends with the last record this log made durable: someone else wrote or replaced it. */
   | 'AUDIT_LOG_DIVERGED'
+  /** Redis store: other brokers moved the shared chain's head on every retry of this batch. */
+  | 'AUDIT_HEAD_CONTENDED'
   | 'AUDIT_LOG_CLOSED';
 
 export class AuditAppendError extends Error {

@@ -214,7 +214,7 @@ async function signStateAt(path: string, state: ChainState): Promise<SignState> 
   }
 }
 
-function intervalTimer(tick: () => Promise<unknown>, periodMs: number): () => void {
+export function intervalTimer(tick: () => Promise<unknown>, periodMs: number): () => void {
   const timer = setInterval(() => void tick(), periodMs);
   // The timer must not keep a process alive that has nothing else to do (tests, CLI tools opening a log).
   timer.unref();
@@ -223,7 +223,7 @@ function intervalTimer(tick: () => Promise<unknown>, periodMs: number): () => vo
 
 /** The event in record order without undefined fields, copied (so later changes by the caller are not
  * hashed), or what is wrong with it. */
-function checkEvent(event: AuditEvent, byTheLog = false): AuditEvent | string {
+export function checkEvent(event: AuditEvent, byTheLog = false): AuditEvent | string {
   if (!byTheLog && (event.type === CHECKPOINT_TYPE || event.type === 'broker.recovered')) {
     return `invalid audit event: ${event.type} records are written by the log itself`;
   }

@@ -82,14 +82,14 @@ function boundaryOf(line: string): Boundary | null {
   return { seq, previousStart: typeof previous === 'number' ? previous : null };
 }
 
-type CommandRecord = Readonly<{ type: string; requestId: string; seq: number; ts: string; sessionId?: unknown; data?: unknown }>;
+export type CommandRecord = Readonly<{ type: string; requestId: string; seq: number; ts: string; sessionId?: unknown; data?: unknown }>;
 
 /**
  * Every command record since the last start may be read here (a long-running broker's worth), so this parses
  * JSON without re-hashing: start-up trusts the tail record it checked; a record edited in the middle is for
  * `audit verify` to report, and a line that does not parse is skipped for the same reason.
  */
-function commandRecordOf(line: string): CommandRecord | null {
+export function commandRecordOf(line: string): CommandRecord | null {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -102,7 +102,7 @@ function commandRecordOf(line: string): CommandRecord | null {
   return sound ? (raw as CommandRecord) : null;
 }
 
-function entryOf(record: CommandRecord): UnfinishedCommand {
+export function entryOf(record: CommandRecord): UnfinishedCommand {
   const argv = (record.data as { argv?: unknown } | undefined)?.argv;
   const listable = Array.isArray(argv) && argv.every((arg) => typeof arg === 'string')
     && Buffer.byteLength(JSON.stringify(argv)) <= MAX_LISTED_ARGV_BYTES;
@@ -115,7 +115,7 @@ function entryOf(record: CommandRecord): UnfinishedCommand {
   };
 }
 
-function listWithinBudget(all: UnfinishedCommand[]): UnfinishedCommand[] {
+export function listWithinBudget(all: UnfinishedCommand[]): UnfinishedCommand[] {
   const listed: UnfinishedCommand[] = [];
   let bytes = 0;
   for (const entry of all.slice(0, MAX_LISTED_UNFINISHED)) {

@@ -1,4 +1,4 @@
-// Verifies an embedded audit file end to end, streaming: the chain (verifyChain), the signed checkpoints in it,
+// Verifies an audit log end to end, streaming (a file, or any line source: the Redis stream): the chain (verifyChain), the signed checkpoints in it,
 // plus what only a reader of the file can see — a missing or unreadable file, and a last line without its newline.
 import type { KeyObject } from 'node:crypto';
 import { createCheckpointChecker, type CheckpointSummary } from '@aws-guard/shared/audit/check-checkpoints';
@@ -22,6 +22,14 @@ export type AuditFileVerdict =
   } & CheckpointSummary>
   | Readonly<{ ok: false; issue: AuditFileIssue }>;
 
+/** Lines to verify, and where they come from (for messages). `tornTail` reports bytes after the last newline
+ * once `lines` is exhausted (a file); a source without one (the Redis stream) returns null. */
+export type AuditLineSource = Readonly<{
+  where: string;
+  lines: AsyncIterable<string>;
+  tornTail: () => Readonly<{ bytes: number }> | null;
+}>;
+
 /**
  * `publicKey` checks the checkpoints; null means there is none, and a log with checkpoints then fails
  * (AUDIT_CHECKPOINT_NO_KEY). A torn last line fails verification: it is not part of the chain, and the broker
@@ -31,22 +39,26 @@ export type AuditFileVerdict =
 export async function verifyAuditFile(path: string, publicKey: KeyObject | null = null, from?: VerifyStart): Promise<AuditFileVerdict> {
   const missing = from === undefined ? await segmentsMissing(path) : null;
   if (missing !== null) return missing;
-  const reader = readAuditLines(path);
+  return verifyAuditLines({ where: path, ...readAuditLines(path) }, publicKey, from);
+}
+
+/** The same verification for any line source: a file and its segments, or the Redis stream (redis-audit-lines.ts). */
+export async function verifyAuditLines(source: AuditLineSource, publicKey: KeyObject | null = null, from?: VerifyStart): Promise<AuditFileVerdict> {
   let verdict;
   let checker;
   let skipped = 0;
   try {
     // --from: the records before the start are read, not verified; the one just before it anchors the chain.
-    const start = from === undefined ? undefined : await skipToStart(reader.lines, from);
+    const start = from === undefined ? undefined : await skipToStart(source.lines, from);
     if (start !== undefined && !start.ok) return fileIssue('AUDIT_BAD_JSON', start.line, start.message);
     checker = createCheckpointChecker(publicKey, start?.seed);
     skipped = start?.skipped ?? 0;
-    verdict = await verifyChain(start?.rest ?? reader.lines, start?.anchor ?? CHAIN_START, checker.check);
+    verdict = await verifyChain(start?.rest ?? source.lines, start?.anchor ?? CHAIN_START, checker.check);
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    return fileIssue(missing ? 'AUDIT_LOG_MISSING' : 'AUDIT_LOG_UNREADABLE', 0, `cannot read ${path}: ${(e as Error).message}`);
+    return fileIssue(missing ? 'AUDIT_LOG_MISSING' : 'AUDIT_LOG_UNREADABLE', 0, `cannot read ${source.where}: ${(e as Error).message}`);
   }
-  const torn = reader.tornTail();
+  const torn = source.tornTail();
   if (!verdict.ok) return skipped === 0 ? verdict : { ok: false, issue: { ...verdict.issue, line: verdict.issue.line + skipped } };
   if (torn !== null) {
     return fileIssue('AUDIT_TORN_TAIL', skipped + verdict.count + 1,

@@ -1,5 +1,6 @@
 // `aws-guard audit export` and `aws-guard audit tail` (with filters and -f): the readers that select records.
-// They read the embedded log directly (no broker needed) and never write to it; `audit verify` proves the chain.
+// They read the embedded log, or with --redis the shared stream, directly (no broker needed) and never write to
+// it; `audit verify` proves the chain.
 import { once } from 'node:events';
 import { open, stat } from 'node:fs/promises';
 import { readAuditLines, readLogTail } from '@aws-guard/broker/audit/audit-files';
@@ -9,7 +10,8 @@ import { hasFilters, parseAuditFilters, type AuditFilterOptions, type AuditFilte
 import { escapeForTerminal } from '../audit/format-audit-record.js';
 import { formatTailLine } from '../audit/format-tail-line.js';
 import { followLines, readLinesFrom } from '../audit/follow-audit-file.js';
-import { createRecordSelector, type RecordSelector, type SelectedLine } from '../audit/record-selector.js';
+import { createRecordSelector, type SelectedLine } from '../audit/record-selector.js';
+import { auditRedisUrl, openRedisAuditSource } from '../audit/redis-audit-source.js';
 import { toOcsfEvent } from '../audit/to-ocsf-event.js';
 import { auditPath } from './audit-data-dir.js';
 import type { CommandContext } from './command-context.js';
@@ -22,9 +24,9 @@ export type AuditReadDeps = Readonly<{
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
   pollMs?: number;
 }>;
-export type AuditTailOptions = AuditFilterOptions & Readonly<{ dataDir?: string; lines?: string; json?: boolean; follow?: boolean }>;
+export type AuditTailOptions = AuditFilterOptions & Readonly<{ dataDir?: string; redis?: string; lines?: string; json?: boolean; follow?: boolean }>;
 export const EXPORT_FORMATS = ['jsonl', 'ocsf'] as const;
-export type AuditExportOptions = AuditFilterOptions & Readonly<{ dataDir?: string; format?: string; output?: string }>;
+export type AuditExportOptions = AuditFilterOptions & Readonly<{ dataDir?: string; redis?: string; format?: string; output?: string }>;
 
 export const DEFAULT_TAIL_LINES = 10;
 
@@ -34,7 +36,7 @@ export async function runFilteredTail(opts: AuditTailOptions, io: AuditReadIo, d
   const count = opts.lines === undefined ? DEFAULT_TAIL_LINES : Number(opts.lines);
   if (!Number.isSafeInteger(count) || count < 1) problems.push(`-n must be a positive whole number, not ${opts.lines}`);
   const filters = checkedFilters(opts, problems, deps, 'audit tail');
-  const path = auditPath(opts.dataDir, io);
+  const source = await tailSource(opts, io, deps);
   const selector = createRecordSelector(filters);
   let unsound = 0;
   const show = (selected: SelectedLine, print: (text: string) => void): void => {
@@ -48,17 +50,50 @@ export async function runFilteredTail(opts: AuditTailOptions, io: AuditReadIo, d
     last.push(text);
     if (last.length > count) last.shift();
   };
-  const end = await missingAsUsage(path, hasFilters(filters) ? scanWhole(path, selector, (s) => show(s, keepLast))
-    : scanTail(path, count, selector, (s) => show(s, keepLast)));
-  for (const text of last) io.stdout.write(`${text}\n`);
-  if (opts.follow) {
-    const failure = await follow(path, end, deps, (line) => show(selector.select(line), (text) => io.stdout.write(`${text}\n`)));
-    if (failure !== undefined) {
-      io.stderr.write(`aws-guard: stopped following: ${failure}\n`);
-      return 1;
+  try {
+    // Filters need the context of earlier records, so with any the whole log is read; without, the last lines.
+    await source.scan(hasFilters(filters) ? null : count, (line) => show(selector.select(line), keepLast));
+    for (const text of last) io.stdout.write(`${text}\n`);
+    if (opts.follow) {
+      const failure = await untilSigint(deps, (signal) => source.follow(deps, signal, (line) => show(selector.select(line), (text) => io.stdout.write(`${text}\n`))));
+      if (failure !== undefined) {
+        io.stderr.write(`aws-guard: stopped following: ${failure}\n`);
+        return 1;
+      }
     }
+  } finally {
+    source.close();
   }
   return unsound === 0 ? 0 : 1;
+}
+
+/** Where tail reads: the data dir's file, or the shared Redis stream. */
+type TailSource = Readonly<{
+  /** The last `count` lines, or with null every line, in order. */
+  scan: (count: number | null, each: (line: string) => void) => Promise<void>;
+  /** After scan: each new line until the signal aborts; returns why it stopped early, if it did. */
+  follow: (deps: AuditReadDeps, signal: AbortSignal, each: (line: string) => void) => Promise<string | undefined>;
+  close: () => void;
+}>;
+
+async function tailSource(opts: AuditTailOptions, io: AuditReadIo, deps: AuditReadDeps): Promise<TailSource> {
+  const url = auditRedisUrl(opts.redis, io.env);
+  if (url !== undefined) {
+    const redis = await openRedisAuditSource(url, deps.pollMs);
+    let lastId = '0-0';
+    return {
+      scan: async (count, each) => void (lastId = await redis.scan(count, each)),
+      follow: async (_deps, signal, each) => void (await redis.follow(lastId, signal, each)),
+      close: redis.close,
+    };
+  }
+  const path = auditPath(opts.dataDir, io);
+  let end: ScanEnd = { offset: 0, ino: null };
+  return {
+    scan: async (count, each) => void (end = await missingAsUsage(path, count === null ? scanWhole(path, each) : scanTail(path, count, each))),
+    follow: (deps, signal, each) => follow(path, end, deps, signal, each),
+    close: () => {},
+  };
 }
 
 /** Writes every matching record as JSON Lines (as stored, or as OCSF events) to --output or stdout. */
@@ -68,12 +103,37 @@ export async function runAuditExport(opts: AuditExportOptions, io: AuditReadIo, 
     problems.push(`--format must be one of ${EXPORT_FORMATS.join(', ')}${opts.format === undefined ? '' : `, not ${opts.format}`}`);
   }
   const filters = checkedFilters(opts, problems, deps, 'audit export');
+  const reader = await exportSource(opts, io);
+  try {
+    return await exportLines(opts, io, filters, reader);
+  } finally {
+    reader.close();
+  }
+}
+
+type ExportSource = Readonly<{
+  lines: AsyncIterable<string>;
+  tornTail: () => Readonly<{ bytes: number }> | null;
+  /** The log file, which --output must not name; null for the Redis stream. */
+  path: string | null;
+  close: () => void;
+}>;
+
+async function exportSource(opts: AuditExportOptions, io: AuditReadIo): Promise<ExportSource> {
+  const url = auditRedisUrl(opts.redis, io.env);
+  if (url !== undefined) {
+    const redis = await openRedisAuditSource(url);
+    return { lines: redis.lines(), tornTail: () => null, path: null, close: redis.close };
+  }
   const path = auditPath(opts.dataDir, io);
   await missingAsUsage(path, open(path, 'r').then((fh) => fh.close()).then(() => 0));
-  const output = opts.output === undefined ? undefined : await openOutput(opts.output, path);
+  return { ...readAuditLines(path), path, close: () => {} };
+}
+
+async function exportLines(opts: AuditExportOptions, io: AuditReadIo, filters: AuditFilters, reader: ExportSource): Promise<number> {
+  const output = opts.output === undefined ? undefined : await openOutput(opts.output, reader.path);
   const out = output?.stream ?? io.stdout;
   const selector = createRecordSelector(filters);
-  const reader = readAuditLines(path);
   let exported = 0;
   let unsound = 0;
   for await (const line of reader.lines) {
@@ -109,52 +169,56 @@ function checkedFilters(opts: AuditFilterOptions, problems: string[], deps: Audi
 type ScanEnd = Readonly<{ offset: number; ino: number | null }>;
 
 /** Reads the last `count` lines only (no filters: nothing before them can be shown), into earlier segments if need be. */
-async function scanTail(path: string, count: number, selector: RecordSelector, each: (s: SelectedLine) => void): Promise<ScanEnd> {
+async function scanTail(path: string, count: number, each: (line: string) => void): Promise<ScanEnd> {
   const tail = await readLogTail(path, count);
-  for (const line of tail.lines) each(selector.select(line));
+  for (const line of tail.lines) each(line);
   return { offset: tail.activeEnd, ino: tail.activeIno };
 }
 
 /** Reads every line, sealed segments first (filters need the context of earlier records). */
-async function scanWhole(path: string, selector: RecordSelector, each: (s: SelectedLine) => void): Promise<ScanEnd> {
+async function scanWhole(path: string, each: (line: string) => void): Promise<ScanEnd> {
   for (const segment of await listSealedSegments(path)) {
-    for await (const line of readAuditLines(segment.path).lines) each(selector.select(line));
+    for await (const line of readAuditLines(segment.path).lines) each(line);
   }
   const { ino } = await stat(path);
   for (let offset = 0; ;) {
     const read = await readLinesFrom(path, offset);
     if (!read.ok) throw new UserFacingError(read.code, read.message, 1);
     if (read.lines.length === 0) return { offset, ino };
-    for (const line of read.lines) each(selector.select(line));
+    for (const line of read.lines) each(line);
     offset = read.next;
   }
 }
 
-/** Follows until the signal (default: SIGINT) aborts; returns why it stopped early, if it did. */
-async function follow(path: string, end: ScanEnd, deps: AuditReadDeps, each: (line: string) => void): Promise<string | undefined> {
+/** Runs `work` until the signal (default: SIGINT, Ctrl-C) aborts it. */
+async function untilSigint<T>(deps: AuditReadDeps, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   if (deps.signal === undefined) process.once('SIGINT', onSigint);
-  const signal = deps.signal ?? controller.signal;
   try {
-    for await (const batch of followLines(path, end.offset, { signal, ino: end.ino, ...optionalDeps(deps) })) {
-      if (!batch.ok) return `${batch.code}: ${batch.message}`;
-      for (const line of batch.lines) each(line);
-    }
-    return undefined;
+    return await work(deps.signal ?? controller.signal);
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
 }
 
+/** Follows the file until the signal aborts; returns why it stopped early, if it did. */
+async function follow(path: string, end: ScanEnd, deps: AuditReadDeps, signal: AbortSignal, each: (line: string) => void): Promise<string | undefined> {
+  for await (const batch of followLines(path, end.offset, { signal, ino: end.ino, ...optionalDeps(deps) })) {
+    if (!batch.ok) return `${batch.code}: ${batch.message}`;
+    for (const line of batch.lines) each(line);
+  }
+  return undefined;
+}
+
 type Output = Readonly<{ stream: NodeJS.WritableStream; throwIfFailed: () => void; close: () => Promise<void> }>;
 
 /** Mode 0600 like the log itself: an export holds the same argv and names. Write errors surface as one failure. */
-async function openOutput(path: string, logPath: string): Promise<Output> {
+async function openOutput(path: string, logPath: string | null): Promise<Output> {
   // Opening for writing truncates: never let a mistyped --output empty the log being exported (or any link to it).
   const target = await stat(path).catch(() => null);
   // Any segment of it: a sealed one is as much the log as audit.jsonl.
-  const segments = target === null ? [] : [logPath, ...(await listSealedSegments(logPath)).map((s) => s.path)];
+  const segments = target === null || logPath === null ? [] : [logPath, ...(await listSealedSegments(logPath)).map((seg) => seg.path)];
   for (const segment of segments) {
     const log = await stat(segment).catch(() => null);
     if (log !== null && target?.dev === log.dev && target.ino === log.ino) {

@@ -5,12 +5,13 @@ import { readFile } from 'node:fs/promises';
 import { parseEd25519PublicKey } from '@aws-guard/shared/audit/checkpoint-signature';
 import { UserFacingError } from '@aws-guard/shared/errors';
 import { auditKeyPath, publicKeyPem, readAuditPublicKey } from '@aws-guard/broker/audit/audit-signing-key';
-import { verifyAuditFile, type AuditFileVerdict } from '@aws-guard/broker/audit/verify-audit-file';
+import { verifyAuditFile, verifyAuditLines, type AuditFileVerdict } from '@aws-guard/broker/audit/verify-audit-file';
 import type { VerifyStart } from '@aws-guard/broker/audit/skip-to-start';
 import { escapeForTerminal } from '../audit/format-audit-record.js';
+import { auditRedisUrl, openRedisAuditSource } from '../audit/redis-audit-source.js';
 import { auditDataDir, auditPath, type AuditIo } from './audit-data-dir.js';
 
-export type AuditVerifyOptions = Readonly<{ dataDir?: string; json?: boolean; pubkey?: string; requireSigned?: boolean; from?: string }>;
+export type AuditVerifyOptions = Readonly<{ dataDir?: string; redis?: string; json?: boolean; pubkey?: string; requireSigned?: boolean; from?: string }>;
 
 /** `--from 1200` (a seq) or `--from 2026-11-26T18:00:00Z` (the first record at or after that time). */
 const parseFrom = (text: string | undefined): VerifyStart | undefined => {
@@ -30,10 +31,9 @@ type Verified = Extract<AuditFileVerdict, { ok: true }>;
 
 /** Verifies the whole chain and every checkpoint; returns the exit code (0 verified, 1 not). */
 export async function runAuditVerify(opts: AuditVerifyOptions, io: AuditIo): Promise<number> {
-  const path = auditPath(opts.dataDir, io);
   const from = parseFrom(opts.from);
   const key = await verifyKey(opts, io);
-  const verdict = await verifyAuditFile(path, key, from);
+  const { path, verdict } = await verifySource(opts, io, key, from);
   if (!verdict.ok) return reportIssue(path, verdict.issue, opts, io);
   const warning = unsignedWarning(verdict);
   if (warning !== null && opts.requireSigned === true) {
@@ -55,6 +55,21 @@ export async function runAuditVerify(opts: AuditVerifyOptions, io: AuditIo): Pro
   }
   if (warning !== null) io.stderr.write(`aws-guard: warning: ${warning}\n`);
   return 0;
+}
+
+/** The data dir's file, or with --redis (or AWS_GUARD_REDIS) the shared stream: the same verifier reads both. */
+async function verifySource(opts: AuditVerifyOptions, io: AuditIo, key: KeyObject | null, from: VerifyStart | undefined) {
+  const url = auditRedisUrl(opts.redis, io.env);
+  if (url === undefined) {
+    const path = auditPath(opts.dataDir, io);
+    return { path, verdict: await verifyAuditFile(path, key, from) };
+  }
+  const source = await openRedisAuditSource(url);
+  try {
+    return { path: source.where, verdict: await verifyAuditLines({ where: source.where, lines: source.lines(), tornTail: () => null }, key, from) };
+  } finally {
+    source.close();
+  }
 }
 
 /** Prints the data dir's audit public key (PEM); the private key never leaves the data dir. */

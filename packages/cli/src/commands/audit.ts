@@ -7,6 +7,7 @@ import { addFilterOptions } from '../audit/filter-options.js';
 
 const DEFAULT_TAIL_LINES = 10;
 const DATA_DIR_HELP = 'the broker\'s data dir (env AWS_GUARD_DATA_DIR; default ./.aws-guard)';
+const REDIS_HELP = 'read the brokers\' shared audit stream in this Redis instead of the data dir\'s file (env AWS_GUARD_REDIS)';
 
 export const registerAudit: RegisterCommand = (program, ctx) => {
   const audit = program.command('audit').description('read and verify the tamper-evident audit log');
@@ -14,6 +15,7 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
     .command('verify')
     .description('check the hash chain and every signed checkpoint; exit 0 only if all verify, else name the first bad record')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--redis <url>', REDIS_HELP)
     .option('--pubkey <file>', 'the public key (PEM) to check checkpoints with (default: the data dir\'s own key)')
     .option('--require-signed', 'fail, instead of warning, when records after the last checkpoint are not signed yet')
     .option('--from <seq|time>', 'verify from this record seq, or the first record at or after this ISO time, trusting the record before it')
@@ -23,6 +25,7 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
     .command('tail')
     .description('show the last records: time, who (agent for human), event, command, exit code')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--redis <url>', REDIS_HELP)
     .option('-n, --lines <n>', `how many records (default ${DEFAULT_TAIL_LINES})`)
     .option('--json', 'print the records as JSON Lines, exactly as stored')
     .option('-f, --follow', 'then show each new record as the broker appends it, until Ctrl-C');
@@ -32,6 +35,7 @@ export const registerAudit: RegisterCommand = (program, ctx) => {
     .command('export')
     .description('write the matching records as JSON Lines: as stored (jsonl) or as OCSF API Activity events (ocsf)')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--redis <url>', REDIS_HELP)
     .option('--format <format>', 'jsonl or ocsf (docs/audit-export.md)')
     .option('--output <file>', 'write to FILE (mode 0600) instead of stdout');
   addFilterOptions(exporter)

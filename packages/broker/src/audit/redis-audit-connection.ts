@@ -1,0 +1,57 @@
+// How the audit code talks to Redis: the broker's long-lived writer connection (fails fast, never re-sends a
+// script whose reply was lost) and a reader's one-shot connection (the admin CLI: connect once or say why not).
+import { Redis, type RedisOptions } from 'ioredis';
+
+/** Prefix of the audit keys; the same default as the approval store's (redis-approval-store.ts). */
+export const DEFAULT_AUDIT_KEY_PREFIX = 'aws-guard:';
+
+/** `redis://:secret@host:6379/0` → `redis://host:6379/0`: what messages and the log may show. */
+export const redisUrlForDisplay = (url: string): string => {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(unparseable Redis URL)';
+  }
+};
+
+/**
+ * The writer's options, as the approval store's (redis-approval-store.ts): commands wait for a reconnect attempt
+ * and are then rejected, so an append fails within about `timeoutMs` rather than waiting for ever.
+ */
+export const writerOptions = (timeoutMs: number): RedisOptions => ({
+  enableOfflineQueue: true,
+  maxRetriesPerRequest: 0,
+  // An append whose reply was lost may have landed: never run it twice (the next batch sees the moved head).
+  autoResendUnfulfilledCommands: false,
+  commandTimeout: timeoutMs,
+  connectTimeout: timeoutMs,
+  retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
+});
+
+export type ReaderConnection = Readonly<{ redis: Redis; where: string; close: () => void }>;
+
+/**
+ * Connects once (no retries) for a reader. `blockMs` is the longest XREAD BLOCK the reader will issue: the
+ * command timeout must outlast it. Rejects with the cause (ECONNREFUSED, NOAUTH…) rather than ioredis's
+ * "Connection is closed".
+ */
+export async function connectReader(url: string, timeoutMs = 3000, blockMs = 0): Promise<ReaderConnection> {
+  const redis = new Redis(url, {
+    lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs + blockMs, retryStrategy: () => null,
+  });
+  let lastError: string | undefined;
+  redis.on('error', (e: Error) => void (lastError = e.message));
+  const where = redisUrlForDisplay(url);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (e) {
+    redis.disconnect();
+    throw new Error(`cannot reach Redis at ${where}: ${lastError ?? ((e as Error).message || 'no answer')}`, { cause: e });
+  }
+  return { redis, where, close: () => redis.disconnect() };
+}
