@@ -11,7 +11,7 @@ import { pingRedis, redisUrlForDisplay } from '@aws-guard/broker/approval/ping-r
 import { check, type DoctorCheck } from '../doctor/doctor-check.js';
 import { checkAgentToken } from '../doctor/check-agent-token.js';
 import { checkBrokerReady } from '../doctor/check-broker-ready.js';
-import { checkAuditChain, checkDataDirWritable } from '../doctor/check-data-dir.js';
+import { checkAuditChain, checkDataDirWritable, checkRedisAuditChain } from '../doctor/check-data-dir.js';
 import { doctorExitCode, formatDoctorJson, formatDoctorText } from '../doctor/format-doctor-report.js';
 import type { CommandContext } from './command-context.js';
 
@@ -64,7 +64,8 @@ export async function runDoctor(opts: DoctorOptions, io: DoctorIo): Promise<numb
   const checks: DoctorCheck[] = [configCheck];
   if (config !== undefined) {
     checks.push(...(await checkCliAndIsolation(config, io.env['PATH'] ?? '')));
-    checks.push(await checkDataDirWritable(config.dataDir), await checkAuditChain(config.dataDir));
+    checks.push(await checkDataDirWritable(config.dataDir));
+    checks.push(config.redisUrl === undefined ? await checkAuditChain(config.dataDir) : await checkRedisAuditChain(config.dataDir, config.redisUrl));
     checks.push(checkPolicy(config.policyFile));
     if (config.redisUrl !== undefined) {
       const pong = await pingRedis(config.redisUrl);

@@ -1,10 +1,12 @@
-// The broker's data dir: can the broker write there, and does the audit chain in it (every segment) verify end to end.
+// The broker's data dir: can the broker write there, and does the audit chain in it (every segment) — or, for a
+// broker on Redis, the shared chain in the stream — verify end to end.
 import { randomBytes } from 'node:crypto';
 import { access, constants, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { auditDirOf, auditFilePath } from '@aws-guard/broker/audit/audit-files';
 import { readAuditPublicKey } from '@aws-guard/broker/audit/audit-signing-key';
-import { verifyAuditFile } from '@aws-guard/broker/audit/verify-audit-file';
+import { verifyAuditFile, verifyAuditLines } from '@aws-guard/broker/audit/verify-audit-file';
+import { openRedisAuditSource } from '../audit/redis-audit-source.js';
 import { check, type DoctorCheck } from './doctor-check.js';
 
 const nearestExisting = async (path: string): Promise<string> => {
@@ -55,4 +57,26 @@ export const checkAuditChain = async (dataDir: string): Promise<DoctorCheck> => 
   const { code, line, message } = verdict.issue;
   if (code === 'AUDIT_LOG_MISSING') return check('audit chain', 'WARN', `no audit log at ${path} yet (the broker has not run with this data dir)`);
   return check('audit chain', 'FAIL', `${path} does NOT verify${line === 0 ? '' : ` at line ${line}`}: ${code}: ${message}`);
+};
+
+/** A broker on Redis audits to the shared stream, not the data dir: that chain is the one to verify. */
+export const checkRedisAuditChain = async (dataDir: string, url: string): Promise<DoctorCheck> => {
+  const key = await readAuditPublicKey(dataDir);
+  let source;
+  try {
+    source = await openRedisAuditSource(url);
+  } catch (e) {
+    return check('audit chain', 'FAIL', `the Redis audit stream cannot be read: ${(e as Error).message}`);
+  }
+  try {
+    const verdict = await verifyAuditLines({ where: source.where, lines: source.lines(), tornTail: () => null }, key);
+    if (verdict.ok && verdict.count === 0) return check('audit chain', 'WARN', `${source.where} is empty (no broker has run on this Redis yet)`);
+    if (verdict.ok) return check('audit chain', 'OK', `${source.where}: ${verdict.count} records verify (last seq ${verdict.lastSeq})`);
+    const { code, seq, message } = verdict.issue;
+    return check('audit chain', 'FAIL', `${source.where} does NOT verify${seq === null ? '' : ` at seq ${seq}`}: ${code}: ${message}`);
+  } catch (e) {
+    return check('audit chain', 'FAIL', `reading ${source.where} failed: ${(e as Error).message}`);
+  } finally {
+    source.close();
+  }
 };

@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createAuditLog } from '@aws-guard/broker/audit/audit-log';
+import { createRedisAuditLog } from '@aws-guard/broker/audit/redis-audit-log';
+import { loadOrCreateAuditSigningKey } from '@aws-guard/broker/audit/audit-signing-key';
+import { connectReader } from '@aws-guard/broker/audit/redis-audit-connection';
 import { issueToken } from '@aws-guard/broker/auth/issue-token';
 import { loadOrCreateTokenKeys } from '@aws-guard/broker/auth/token-keys';
 import { runDoctor, type DoctorOptions } from '../../src/commands/doctor-run.js';
@@ -102,6 +105,32 @@ t.test('Redis is checked when given, and its password never shows', async (t) =>
   t.equal(down.code, 1);
   t.match(down.by['redis'], { status: 'FAIL', reason: /unreachable: redis:\/\/127\.0\.0\.1:\d+\/?: .*ECONNREFUSED/ });
   t.notMatch(JSON.stringify([up.report, down.report]), 's3cret');
+});
+
+t.test('with Redis the audit check verifies the shared chain in the stream, not the data dir', async (t) => {
+  const redis = await startRedis();
+  t.teardown(redis.stop);
+  const dir = await dataDir(t);
+  const empty = await json({ dataDir: dir, redis: redis.url });
+  t.match(empty.by['audit chain'], { status: 'WARN', reason: /stream aws-guard:audit is empty/ });
+  const key = await loadOrCreateAuditSigningKey(dir);
+  const log = await createRedisAuditLog({ url: redis.url, checkpoints: { signer: key.signer }, broker: { id: 'doctor-test', fresh: true } });
+  for (let i = 0; i < 5; i++) await log.append({ type: 'policy.loaded', actor: { kind: 'broker' }, data: { n: i } });
+  await log.close();
+  const sound = await json({ dataDir: dir, redis: redis.url });
+  t.match(sound.by['audit chain'], { status: 'OK', reason: /stream aws-guard:audit: 6 records verify \(last seq 6\)/ });
+  // An edited entry (the stream rewritten with one value changed: entries cannot be edited in place).
+  const { redis: client, close } = await connectReader(redis.url, 3000, 1000);
+  t.teardown(close);
+  const entries = (await client.xrange('aws-guard:audit', '-', '+')) as Array<[string, string[]]>;
+  await client.del('aws-guard:audit');
+  for (const [id, fields] of entries) {
+    const line = fields[fields.indexOf('r') + 1]!;
+    await client.xadd('aws-guard:audit', id, 'r', id === '0-3' ? line.replace('"n":2', '"n":7') : line);
+  }
+  const bad = await json({ dataDir: dir, redis: redis.url });
+  t.equal(bad.code, 1);
+  t.match(bad.by['audit chain'], { status: 'FAIL', reason: /does NOT verify at seq 3: AUDIT_HASH_MISMATCH/ });
 });
 
 t.test('the broker in AWS_GUARD_URL: ready, not ready, unreachable', async (t) => {
