@@ -96,7 +96,7 @@ def install_listing_cache(immutable):
 
     loaders.Loader.list_available_services = list_available_services
     for location in immutable:
-        for type_name in ('service-2', 'paginators-1', 'waiters-2'):
+        for type_name in ('service-2', 'paginators-1', 'waiters-2', 'endpoint-rule-set-1'):
             if os.path.isdir(location):
                 services_in(loaders.JSONFileLoader(), location, type_name)
 
@@ -450,6 +450,11 @@ def main():
     preload_modules()
     preload_models(install_json_cache())
     install_listing_cache(data_dirs())
+    # What the worker built is moved out of the collector's sight, so a fork's collections do not walk (and so
+    # copy) the pages of the preloaded modules and models: gc.freeze exists for pre-fork servers (Python >= 3.7).
+    import gc
+    gc.collect()
+    gc.freeze()
     Worker(listen_path).serve()
     return 0
 
