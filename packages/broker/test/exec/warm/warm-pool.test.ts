@@ -90,3 +90,19 @@ t.test('fallbacks to spawn, each with its reason', async (t) => {
     else t.match(logs.join('\n'), c.why, `${c.name}: the log says why`);
   }
 });
+
+t.test('a worker that dies before it forks: the command is spawned instead, stdin and all', async (t) => {
+  const pool = createWarmPool({ python, script: workerScript(), cliPath: cli.path, size: 1, log: () => undefined });
+  t.teardown(pool.close);
+  t.equal(await pool.ready, 1);
+  const worker = pool.workers()[0]!;
+  const cat = join(dir, 'cat-aws');
+  writeFileSync(cat, `#!${python}\nimport os, sys\nsys.stdout.write(str(os.getppid() != ${worker}) + ':' + sys.stdin.read())\n`);
+  chmodSync(cat, 0o755);
+  // Stopped, the worker takes the request but never forks; killed, it is lost with the request unstarted.
+  process.kill(worker, 'SIGSTOP');
+  const r = await runIn(pool.run, cat, [], { stdin: Buffer.from('late bytes'), onStart: () => setTimeout(() => process.kill(worker, 'SIGKILL'), 500) });
+  t.equal(r.outcome.reason, 'exited');
+  t.equal(r.outcome.exitCode, 0);
+  t.equal(r.stdout.toString(), 'True:late bytes', 'spawned (not a fork of the dead worker), with the stdin it was given');
+});
