@@ -25,6 +25,8 @@ const common = {
   // The generated AWS model stays on disk beside the sources; the bundle finds it relative to itself.
   define: {
     __AWS_GUARD_MODEL_DIR__: JSON.stringify('../../packages/shared/model/'),
+    // The warm executor's Python worker is run from its place in the sources too.
+    __AWS_GUARD_PYTHON_DIR__: JSON.stringify('../../packages/broker/python/'),
     // The keychain add-on is native: it is required at run time from the cli package's node_modules.
     __AWS_GUARD_CLI_PACKAGE__: JSON.stringify('../../packages/cli/package.json'),
   },

@@ -80,6 +80,9 @@ t.test('aws-guard doctor reports the isolation, the running broker and the token
   t.match(text.stdout, /^OK {4}isolation {4}bwrap /m);
   t.match(text.stdout, /^OK {4}audit chain {2}.* records verify/m);
   t.match(text.stdout, /^OK {4}broker {7}http:\/\/127\.0\.0\.1:\d+\/readyz is ready/m);
+  // The running broker's executor (docs/warm-executor.md), in the doctor's own line and in /readyz.
+  t.match(text.stdout, /^OK {4}executor {5}spawn \(exec\.executor is spawn\)$/m);
+  t.match(text.stdout, /readyz is ready \(.*executor: spawn \(exec\.executor is spawn\)/m);
   t.match(text.stdout, /^OK {4}agent token  agent test-agent for alice, role agent, expires in/m);
   t.notMatch(text.stdout, token.split('.')[2]!, 'the token is never printed');
 
@@ -87,7 +90,7 @@ t.test('aws-guard doctor reports the isolation, the running broker and the token
   t.equal(json.code, 0, json.stderr);
   const report = JSON.parse(json.stdout) as { ok: boolean; checks: Array<{ name: string; status: string }> };
   t.equal(report.ok, true);
-  t.same(report.checks.map((c) => c.name), ['config', 'aws cli', 'isolation', 'data dir', 'audit chain', 'policy', 'broker', 'agent token']);
+  t.same(report.checks.map((c) => c.name), ['config', 'aws cli', 'isolation', 'executor', 'data dir', 'audit chain', 'policy', 'broker', 'agent token']);
   t.ok(report.checks.every((c) => c.status === 'OK'), JSON.stringify(report.checks));
 
   const failing = await runGuard(['doctor', '--data-dir', broker.dataDir, '--json', '--policy', '/nonexistent/policy.yaml'], env);

@@ -34,6 +34,9 @@ export const brokerEnv = (home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.P
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
   AWS_GUARD_LOG_LEVEL: 'warn',
+  // CI runs the end-to-end suite with each executor (docs/warm-executor.md): AWS_GUARD_TEST_EXECUTOR=warm.
+  ...(process.env['AWS_GUARD_TEST_EXECUTOR'] === undefined ? {} : { AWS_GUARD_EXECUTOR: process.env['AWS_GUARD_TEST_EXECUTOR'] }),
+  ...(process.env['AWS_GUARD_TEST_ISOLATION'] === undefined ? {} : { AWS_GUARD_ISOLATION: process.env['AWS_GUARD_TEST_ISOLATION'] }),
   ...extra,
 });
 

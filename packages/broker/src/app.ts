@@ -9,6 +9,7 @@ import { resolveAwsCli } from './exec/resolve-aws-cli.js';
 import { selectIsolation } from './exec/select-isolation.js';
 import { describeIsolation } from './exec/isolation.js';
 import { createExecutionSlots } from './exec/execution-slots.js';
+import { selectExecutor } from './exec/warm/select-executor.js';
 import { loadOrCreateTokenKeys } from './auth/token-keys.js';
 import { createAuditLog } from './audit/audit-log.js';
 import { createRedisAuditLog } from './audit/redis-audit-log.js';
@@ -56,6 +57,8 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   if (!maskStyle.ok) problems.push(maskStyle.issue.message);
   if (!cli.ok || !judge.ok || !isolation?.ok || !maskStyle.ok) return failAll('BROKER_START', 'the broker cannot start', problems);
 
+  // Warm forks of preloaded Python workers, or a spawn per command (docs/warm-executor.md); chosen once.
+  const executor = await selectExecutor({ mode: config.exec.executor, workers: config.exec.workers, cli: cli.value, isolation: isolation.value, log: (level, message, data) => log[level]({ executor: true, ...data }, message) });
   const keys = await loadOrCreateTokenKeys(config.dataDir);
   // Signed checkpoints every N records or T seconds (config `audit`), the last one in audit.close() at stop, and
   // segments sealed by size (audit-format.md).
@@ -105,6 +108,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
     // One limiter per broker: every agent connection shares these slots.
     slots: createExecutionSlots({ max: config.exec.maxConcurrent }),
     isolation: isolation.value,
+    runCli: executor.run,
     analyze: judge.value.analyze,
     decide: judge.value.decide,
     audit,
@@ -140,7 +144,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
       }),
     readiness: () => ({
       ready: storeHealth.ok,
-      checks: { audit: 'ok', cli: cli.value.version, store: config.redisUrl === undefined ? 'embedded' : storeHealth.ok ? 'redis ok' : `redis unavailable: ${storeHealth.reason ?? 'not connected yet'}` },
+      checks: { audit: 'ok', cli: cli.value.version, executor: executor.describe, store: config.redisUrl === undefined ? 'embedded' : storeHealth.ok ? 'redis ok' : `redis unavailable: ${storeHealth.reason ?? 'not connected yet'}` },
     }),
   });
 
@@ -171,6 +175,8 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
         // Before the listening line, which is what scripts (and the tests) wait for.
         log.info({ isolation: isolation.value.kind }, `isolation: ${describeIsolation(isolation.value)}`);
         appEnv.stderr.write(isolation.value.kind === 'bwrap' ? `aws-guard: isolation: ${describeIsolation(isolation.value)}\n` : `aws-guard: warning: isolation: ${describeIsolation(isolation.value)}: the CLI can read every file the broker can\n`);
+        log.info({ executor: executor.kind }, `executor: ${executor.describe}`);
+        appEnv.stderr.write(`aws-guard: executor: ${executor.describe}\n`);
         appEnv.stderr.write(`aws-guard broker listening on ${url} (AWS CLI ${cli.value.version}, data dir ${config.dataDir})\n`);
         if (credentialsWarning !== null) {
           log.warn({ credentialsMode: credentials.mode }, credentialsWarning);
@@ -196,6 +202,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
         await audit.append({ type: 'broker.stopped', actor, data: { why } }).catch((e: unknown) => log.error({ err: (e as Error).message }, 'could not audit broker stop'));
         await recorder.close();
         await audit.close();
+        executor.close();
       },
     }),
   );

@@ -43,6 +43,9 @@ export const brokerConfigInputSchema = z.strictObject({
       killGrace: z.string().optional(),
       // Env and flags give text; the file may give either.
       maxConcurrent: positiveInt.optional(),
+      // How a command runs (exec/warm/select-executor.ts, docs/warm-executor.md); must list EXECUTOR_MODES.
+      executor: z.enum(['auto', 'warm', 'spawn']).optional(),
+      workers: positiveInt.optional(),
     })
     .optional(),
   // Local files that travel between agent and broker (docs/files.md).
@@ -101,7 +104,16 @@ export type BrokerConfig = Readonly<{
   /** Slack-compatible webhook told about every new approval request. */
   approvalWebhook: string | undefined;
   /** Per-command limits, and how many CLI processes run at once (the rest queue, fairly per agent). */
-  exec: Readonly<{ timeoutMs: number; maxOutputBytes: number; killGraceMs: number; maxConcurrent: number }>;
+  exec: Readonly<{
+    timeoutMs: number;
+    maxOutputBytes: number;
+    killGraceMs: number;
+    maxConcurrent: number;
+    /** `spawn`: a new CLI process per command; `warm`: forks of preloaded Python workers; `auto`: warm where it can. */
+    executor: 'auto' | 'warm' | 'spawn';
+    /** Warm workers kept running (each forks any number of commands). */
+    workers: number;
+  }>;
   /** Limits on local files per command: one file, all files together, files in one tree. */
   files: Readonly<{ maxFileBytes: number; maxTotalBytes: number; maxFiles: number }>;
   logLevel: string;
@@ -126,7 +138,7 @@ export type BrokerConfig = Readonly<{
 export const CONFIG_DEFAULTS = Object.freeze({
   listen: '127.0.0.1:8750',
   dataDir: '.aws-guard',
-  exec: Object.freeze({ timeout: '15m', maxOutputBytes: 4 * 1024 * 1024 * 1024, killGrace: '2s', maxConcurrent: 8 }),
+  exec: Object.freeze({ timeout: '15m', maxOutputBytes: 4 * 1024 * 1024 * 1024, killGrace: '2s', maxConcurrent: 8, executor: 'spawn' as const, workers: 2 }),
   files: Object.freeze({ maxFileBytes: 5 * 1024 ** 3, maxTotalBytes: 20 * 1024 ** 3, maxFiles: 100_000 }),
   logLevel: 'info',
   isolation: 'auto',
@@ -147,6 +159,8 @@ export const CONFIG_ENV = Object.freeze({
   AWS_GUARD_APPROVAL_WEBHOOK: 'approvalWebhook',
   AWS_GUARD_EXEC_TIMEOUT: 'exec.timeout',
   AWS_GUARD_MAX_CONCURRENT: 'exec.maxConcurrent',
+  AWS_GUARD_EXECUTOR: 'exec.executor',
+  AWS_GUARD_EXEC_WORKERS: 'exec.workers',
   AWS_GUARD_MAX_FILE_BYTES: 'files.maxFileBytes',
   AWS_GUARD_MAX_TOTAL_FILE_BYTES: 'files.maxTotalBytes',
   AWS_GUARD_MAX_FILES: 'files.maxFiles',

@@ -100,7 +100,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
   const portAt = cfg.listen.lastIndexOf(':');
   const port = Number(cfg.listen.slice(portAt + 1));
   const sourcesByKey: Record<string, Layer> = {};
-  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'redis', 'approvalWebhook', 'exec.timeout', 'exec.maxConcurrent', 'files.maxFileBytes', 'files.maxTotalBytes', 'files.maxFiles', 'logLevel', 'isolation', 'credentials.mode', 'credentials.roleArn', 'audit.segmentBytes', 'audit.checkpointRecords', 'audit.checkpointSeconds'])
+  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'redis', 'approvalWebhook', 'exec.timeout', 'exec.maxConcurrent', 'exec.executor', 'exec.workers', 'files.maxFileBytes', 'files.maxTotalBytes', 'files.maxFiles', 'logLevel', 'isolation', 'credentials.mode', 'credentials.roleArn', 'audit.segmentBytes', 'audit.checkpointRecords', 'audit.checkpointSeconds'])
     sourcesByKey[key] = origin[key] ?? 'default';
 
   return ok(
@@ -119,6 +119,8 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
         maxOutputBytes: cfg.exec?.maxOutputBytes ?? CONFIG_DEFAULTS.exec.maxOutputBytes,
         killGraceMs,
         maxConcurrent: cfg.exec?.maxConcurrent ?? CONFIG_DEFAULTS.exec.maxConcurrent,
+        executor: cfg.exec?.executor ?? CONFIG_DEFAULTS.exec.executor,
+        workers: cfg.exec?.workers ?? CONFIG_DEFAULTS.exec.workers,
       }),
       files: Object.freeze({
         maxFileBytes: cfg.files?.maxFileBytes ?? CONFIG_DEFAULTS.files.maxFileBytes,

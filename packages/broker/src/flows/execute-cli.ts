@@ -64,7 +64,7 @@ const request = (ctx: ExecContext, argv: readonly string[], readsStdin: boolean)
 export const dryRunCli = async (ctx: ExecContext, argv: readonly string[]): Promise<{ exitCode: number; stdout: string }> => {
   const chunks: Buffer[] = [];
   // A report beyond this is not worth parsing: every listed file is sent instead.
-  const running = runAwsCli({ ...request(ctx, argv, false), maxOutputBytes: Math.min(ctx.deps.exec.maxOutputBytes, 256 * 1024 * 1024) }, (stream, chunk) => {
+  const running = (ctx.deps.runCli ?? runAwsCli)({ ...request(ctx, argv, false), maxOutputBytes: Math.min(ctx.deps.exec.maxOutputBytes, 256 * 1024 * 1024) }, (stream, chunk) => {
     if (stream === 'stdout') chunks.push(chunk);
   });
   const stop = () => running.stop('cancelled');
@@ -103,7 +103,7 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
       ? output.sink
       : (stream: 'stdout' | 'stderr', chunk: Buffer) => (stream === 'stdout' ? void held.push(chunk) : output.sink(stream, chunk));
   const ran = doc?.kind === 'render' || doc?.kind === 'withhold' ? doc.argv : argv;
-  const running = runAwsCli(request(ctx, ran, cmd.readsStdin), sink);
+  const running = (ctx.deps.runCli ?? runAwsCli)(request(ctx, ran, cmd.readsStdin), sink);
   let cancel: string | undefined;
   const onCancel = () => {
     cancel = String(channel.cancelled.reason ?? 'disconnect');

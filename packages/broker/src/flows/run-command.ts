@@ -14,7 +14,7 @@ import type { AwsCliInfo } from '../exec/resolve-aws-cli.js';
 import type { CredentialSource } from '../credentials/credential-source.js';
 import type { ExecutionSlots } from '../exec/execution-slots.js';
 import type { IsolationPlan } from '../exec/isolation.js';
-import type { ExecOutcome } from '../exec/run-aws-cli.js';
+import type { ExecOutcome, ExecRequest, OutputSink, RunningCli } from '../exec/run-aws-cli.js';
 import type { FileLimits } from '../files/file-exchange.js';
 import type { ApprovalStore } from '../approval/approval-store.js';
 import { createSandbox } from '../exec/create-sandbox.js';
@@ -48,6 +48,8 @@ export type RunCommandDeps = Readonly<{
   slots: ExecutionSlots;
   /** Chosen at start (exec/select-isolation.ts); bwrap confines the CLI to its sandbox and system dirs. */
   isolation: IsolationPlan;
+  /** How the CLI runs (exec/warm/select-executor.ts): a warm fork or a spawn, one contract; default spawn. */
+  runCli?: (req: ExecRequest, sink: OutputSink) => RunningCli;
   analyze: (argv: readonly string[], env: CommandRun['env']) => AnalyzeOutcome;
   decide: (cmd: AwsCommand, identity: Identity) => Decision;
   audit: AuditSink;

@@ -35,6 +35,7 @@ t.test('with nothing given the broker listens on loopback and every source is th
   t.equal(c.exec.timeoutMs, 15 * 60_000, 'DESIGN: the CLI is stopped after 15m by default');
   t.ok(c.exec.killGraceMs > 0 && c.exec.maxOutputBytes > 0);
   t.equal(c.exec.maxConcurrent, 8, 'eight CLI processes at once by default, the rest queue');
+  t.same([c.exec.executor, c.exec.workers], ['spawn', 2], 'commands are spawned by default; two warm workers when asked');
   t.ok(Object.values(c.sources).every((s) => s === 'default'));
   t.same(c.credentials, { mode: 'passthrough' }, 'the quick start runs with the broker\'s own credentials (and warns)');
 });
@@ -67,6 +68,12 @@ t.test('nested exec settings follow the same precedence and keep the other defau
   t.same([c.exec.killGraceMs, c.exec.maxOutputBytes], [7000, 1024], 'other exec keys from the file stay');
   const partial = value(t, { file: 'exec:\n  timeout: 1h\n' });
   t.equal(partial.exec.killGraceMs, value(t).exec.killGraceMs, 'a partial exec block keeps the default kill grace');
+});
+
+t.test('exec.executor is one of auto|warm|spawn; exec.workers a positive integer', async (t) => {
+  t.same(value(t, { file: 'exec:\n  executor: auto\n  workers: 3\n' }).exec, { ...value(t).exec, executor: 'auto', workers: 3 });
+  t.match(problems(t, { file: 'exec:\n  executor: fork\n' }).join('\n'), /exec\.executor/);
+  t.match(problems(t, { file: 'exec:\n  workers: 0\n' }).join('\n'), /exec\.workers: must be a positive integer/);
 });
 
 t.test('exec.maxConcurrent comes from the file as a number, from env and flags as text, flag first', async (t) => {
@@ -106,7 +113,7 @@ t.test('every env variable reaches its setting', async (t) => {
       AWS_GUARD_EXEC_TIMEOUT: '90s', AWS_GUARD_LOG_LEVEL: 'debug', AWS_GUARD_REDIS: 'redis://127.0.0.1:6390',
       AWS_GUARD_APPROVAL_WEBHOOK: 'https://hooks.example.invalid/x',
       AWS_GUARD_CREDENTIALS_MODE: 'assume-role', AWS_GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/aws-guard-agent',
-      AWS_GUARD_ISOLATION: 'none', AWS_GUARD_MAX_CONCURRENT: '3',
+      AWS_GUARD_ISOLATION: 'none', AWS_GUARD_MAX_CONCURRENT: '3', AWS_GUARD_EXECUTOR: 'warm', AWS_GUARD_EXEC_WORKERS: '4',
       AWS_GUARD_MAX_FILE_BYTES: '1000', AWS_GUARD_MAX_TOTAL_FILE_BYTES: '5000', AWS_GUARD_MAX_FILES: '7',
       AWS_GUARD_MASK_STYLE: 'hmac',
       AWS_GUARD_AUDIT_SEGMENT_BYTES: '2097152', AWS_GUARD_AUDIT_CHECKPOINT_RECORDS: '50', AWS_GUARD_AUDIT_CHECKPOINT_SECONDS: '5',
@@ -115,7 +122,7 @@ t.test('every env variable reaches its setting', async (t) => {
   t.same(Object.keys(env).sort(), Object.keys(CONFIG_ENV).sort(), 'every variable the broker reads is set here');
   const c = value(t, { env });
   t.match(c, { host: '0.0.0.0', port: 9000, dataDir: '/var/lib/aws-guard', awsCli: '/usr/bin/aws', awsEndpointUrl: 'http://127.0.0.1:5000',
-    region: 'eu-central-1', policyFile: '/etc/p.yaml', exec: { timeoutMs: 90_000, maxConcurrent: 3 }, files: { maxFileBytes: 1000, maxTotalBytes: 5000, maxFiles: 7 }, logLevel: 'debug', redisUrl: 'redis://127.0.0.1:6390',
+    region: 'eu-central-1', policyFile: '/etc/p.yaml', exec: { timeoutMs: 90_000, maxConcurrent: 3, executor: 'warm', workers: 4 }, files: { maxFileBytes: 1000, maxTotalBytes: 5000, maxFiles: 7 }, logLevel: 'debug', redisUrl: 'redis://127.0.0.1:6390',
     approvalWebhook: 'https://hooks.example.invalid/x',
     credentials: { mode: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/aws-guard-agent' }, isolation: 'none', masking: { style: 'hmac' },
     audit: { segmentBytes: 2_097_152, checkpointRecords: 50, checkpointSeconds: 5 } });

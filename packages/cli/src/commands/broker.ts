@@ -13,6 +13,8 @@ type BrokerFlags = Readonly<{
   approvalWebhook?: string;
   execTimeout?: string;
   maxConcurrent?: string;
+  executor?: string;
+  execWorkers?: string;
   maskStyle?: string;
   maxFileBytes?: string;
   maxTotalFileBytes?: string;
@@ -37,6 +39,8 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
     .option('--approval-webhook <url>', 'POST a Slack-compatible message for every new approval request (env AWS_GUARD_APPROVAL_WEBHOOK)')
     .option('--exec-timeout <duration>', 'wall-time limit per command (env AWS_GUARD_EXEC_TIMEOUT; default 15m)')
     .option('--max-concurrent <n>', 'AWS CLI processes run at once; more requests queue, taking turns per agent (env AWS_GUARD_MAX_CONCURRENT; default 8)')
+    .option('--executor <mode>', 'auto|warm|spawn: run commands in forks of preloaded Python workers (warm) or spawn each (env AWS_GUARD_EXECUTOR; default spawn)')
+    .option('--exec-workers <n>', 'warm workers kept running (env AWS_GUARD_EXEC_WORKERS; default 2)')
     .option('--max-file-bytes <n>', "largest local file one command may send or receive (env AWS_GUARD_MAX_FILE_BYTES; default 5 GiB)")
     .option('--max-total-file-bytes <n>', 'all local files of one command together (env AWS_GUARD_MAX_TOTAL_FILE_BYTES; default 20 GiB)')
     .option('--credentials-mode <mode>', "passthrough|assume-role: the broker's own credentials, or a role assumed per agent session (env AWS_GUARD_CREDENTIALS_MODE; default passthrough)")
@@ -60,6 +64,8 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
             approvalWebhook: flags.approvalWebhook,
             'exec.timeout': flags.execTimeout,
             'exec.maxConcurrent': flags.maxConcurrent,
+            'exec.executor': flags.executor,
+            'exec.workers': flags.execWorkers,
             'files.maxFileBytes': flags.maxFileBytes,
             'files.maxTotalBytes': flags.maxTotalFileBytes,
             logLevel: flags.logLevel,

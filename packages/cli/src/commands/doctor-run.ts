@@ -3,6 +3,7 @@
 import { resolveAwsCli } from '@aws-guard/broker/exec/resolve-aws-cli';
 import { selectIsolation } from '@aws-guard/broker/exec/select-isolation';
 import { describeIsolation } from '@aws-guard/broker/exec/isolation';
+import { describeWarm, planExecutor } from '@aws-guard/broker/exec/warm/select-executor';
 import { loadBrokerConfig } from '@aws-guard/broker/config/load-config';
 import type { BrokerConfig } from '@aws-guard/broker/config/config-schema';
 import { loadPolicy } from '@aws-guard/broker/policy/load-policy';
@@ -50,13 +51,16 @@ const checkPolicy = (file: string | undefined): DoctorCheck => {
 
 const checkCliAndIsolation = async (config: BrokerConfig, pathEnv: string): Promise<DoctorCheck[]> => {
   const cli = await resolveAwsCli(config.awsCli, pathEnv);
-  if (!cli.ok) return [check('aws cli', 'FAIL', cli.issue.message), check('isolation', 'WARN', 'not checked: it needs the AWS CLI')];
+  if (!cli.ok) return [check('aws cli', 'FAIL', cli.issue.message), check('isolation', 'WARN', 'not checked: it needs the AWS CLI'), check('executor', 'WARN', 'not checked: it needs the AWS CLI')];
   const found = check('aws cli', 'OK', `${cli.value.path} (aws-cli/${cli.value.version})`);
   const hide = [config.dataDir, ...(config.policyFile === undefined ? [] : [config.policyFile])];
   const plan = await selectIsolation({ mode: config.isolation, cliPath: cli.value.path, pathEnv, hide });
   if (!plan.ok) return [found, check('isolation', 'FAIL', plan.issue.message)];
   const text = describeIsolation(plan.value);
-  return [found, plan.value.kind === 'bwrap' ? check('isolation', 'OK', text) : check('isolation', 'WARN', `${text}: the CLI can read every file the broker can`)];
+  // Which executor the broker would use (docs/warm-executor.md): detected, no worker started.
+  const exec = await planExecutor({ mode: config.exec.executor, cli: cli.value, isolation: plan.value });
+  const executor = exec.kind === 'warm' ? check('executor', 'OK', describeWarm(exec.python, config.exec.workers)) : check('executor', exec.warn ? 'WARN' : 'OK', `spawn (${exec.why})`);
+  return [found, plan.value.kind === 'bwrap' ? check('isolation', 'OK', text) : check('isolation', 'WARN', `${text}: the CLI can read every file the broker can`), executor];
 };
 
 export async function runDoctor(opts: DoctorOptions, io: DoctorIo): Promise<number> {
