@@ -58,8 +58,8 @@ t.test('with Redis down every command fails closed; after a restart the brokers 
   await redis.kill();
   const down = await runAws(['sts', 'get-caller-identity'], { env });
   t.equal(down.code, 255);
-  // The audit append (command.requested) comes first and fails first: nothing runs without its record.
-  t.match(down.stderr, /^aws-guard: the broker cannot write its audit log, so it runs nothing/);
+  // The audit (token.accepted, on the connection) comes first and fails first: nothing runs without its record.
+  t.match(down.stderr, /^aws-guard: the broker refused the connection: the broker cannot write its audit log, so it accepts no connection/);
   let ready = await fetch(`${a.url.replace('ws:', 'http:')}/readyz`);
   for (let i = 0; i < 50 && ready.status === 200; i++) {
     await new Promise((r) => setTimeout(r, 200));

@@ -7,6 +7,9 @@ import { rewriteArgv } from '@aws-guard/broker/files/rewrite-argv';
 import { viewMounts, type AgentView, type ViewMount } from '@aws-guard/broker/files/agent-view';
 import { analyze, cliLooksAt, pathCases, type Case } from './path-tricks.js';
 
+// More than .taprc's 300 s on a busy 2-core machine: thousands of path cases, each planned and checked on disk.
+t.setTimeout(900_000);
+
 // A sandbox as createSandbox makes it; nothing is created, the planner does no I/O.
 const SANDBOX = '/tmp/aws-guard-req-TEST';
 const WORK = `${SANDBOX}/work`;

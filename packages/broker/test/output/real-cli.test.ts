@@ -10,6 +10,9 @@ import { runCliPython, type FormatResult } from './awscli-harness.js';
 import { matchesCli, renderCase, type RenderedCase } from './render-case.js';
 import { runAwsInTerminal } from './terminal-aws.js';
 
+// More than .taprc's 300 s on a busy 2-core machine: every case runs the real AWS CLI (~0.5 s of Python start-up each).
+t.setTimeout(900_000);
+
 const moto = await startMoto();
 t.teardown(moto.stop);
 const aws = (args: readonly string[]) => runAwsDirect(args, moto.url);
