@@ -7,6 +7,7 @@ import { CHECKPOINT_TYPE } from '@aws-guard/shared/audit/checkpoint-signature';
 import { auditEventSchema, type AuditEvent, type AuditRecord } from '@aws-guard/shared/audit/audit-record';
 import { checkJsonObject } from '@aws-guard/shared/audit/check-json-object';
 import { appendDurably } from './append-durably.js';
+import { auditLogApi } from './audit-log-api.js';
 import { AuditAppendError, AuditOpenError } from './audit-errors.js';
 import { auditFilePath } from './audit-files.js';
 import type { CheckpointSigner } from './audit-signing-key.js';
@@ -152,31 +153,10 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
     throw new AuditOpenError('AUDIT_OPEN_FAILED', `cannot record the commands left unfinished in ${path}: ${(e as Error).message}`, { cause: e });
   }
 
-  return {
-    path,
-    recovery,
-    recovered,
-    append(event) {
-      if (closed) return Promise.reject(new AuditAppendError('AUDIT_LOG_CLOSED', 'the audit log is closed'));
-      const checked = checkEvent(event);
-      if (typeof checked === 'string') return Promise.reject(new AuditAppendError('AUDIT_INVALID_EVENT', checked));
-      return enqueue(checked) as Promise<AuditRecord>;
-    },
-    head: () => ({ seq: state.seq, hash: state.hash }),
-    checkpoint() {
-      if (closed) return Promise.reject(new AuditAppendError('AUDIT_LOG_CLOSED', 'the audit log is closed'));
-      return enqueue(null);
-    },
-    async close() {
-      if (closed) return draining ?? undefined;
-      closed = true;
-      stopTimer();
-      // Queued after every pending append: the last record of a cleanly stopped log is a checkpoint.
-      const last = signing === null ? null : enqueue(null).catch(() => null);
-      await draining;
-      await last;
-    },
-  };
+  return auditLogApi({
+    path, recovery, recovered, head: () => ({ seq: state.seq, hash: state.hash }), enqueue, draining: () => draining,
+    signing: signing !== null, closed: () => closed, markClosed: () => (closed = true), stopTimer,
+  });
 }
 
 async function openLog(dir: string, path: string, clock: () => Date): Promise<Recovery> {

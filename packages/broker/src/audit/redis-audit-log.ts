@@ -15,6 +15,7 @@ import type { BrokerId } from './redis-broker-id.js';
 import { findRedisUnfinishedCommands } from './redis-unfinished-commands.js';
 import { CLAIM_MS, defineAuditScripts, redisAuditKeys, type RedisAuditHead } from './redis-audit-scripts.js';
 import { Redis } from 'ioredis';
+import { auditLogApi } from './audit-log-api.js';
 
 /** Lines per script call: one EVALSHA per batch (group commit), as the embedded log's one fsync per batch. */
 const MAX_BATCH_RECORDS = 256;
@@ -164,31 +165,12 @@ export async function createRedisAuditLog(options: RedisAuditLogOptions): Promis
     return enqueue(event);
   }
 
-  return {
-    path: where,
-    recovery: { state: { seq: head.seq, hash: head.hash, size: 0 }, tornTail: null },
-    recovered,
-    append(event) {
-      if (closed) return Promise.reject(new AuditAppendError('AUDIT_LOG_CLOSED', 'the audit log is closed'));
-      const checked = checkEvent(event);
-      if (typeof checked === 'string') return Promise.reject(new AuditAppendError('AUDIT_INVALID_EVENT', checked));
-      return enqueue(checked) as Promise<AuditRecord>;
-    },
-    head: () => ({ seq: head.seq, hash: head.hash }),
-    checkpoint() {
-      if (closed) return Promise.reject(new AuditAppendError('AUDIT_LOG_CLOSED', 'the audit log is closed'));
-      return enqueue(null);
-    },
-    async close() {
-      if (closed) return draining ?? undefined;
-      closed = true;
-      stopTimer();
-      const last = signing === null ? null : enqueue(null).catch(() => null);
-      await draining;
-      await last;
-      await redis.quit().catch(() => redis.disconnect());
-    },
-  };
+  return auditLogApi({
+    path: where, recovery: { state: { seq: head.seq, hash: head.hash, size: 0 }, tornTail: null }, recovered,
+    head: () => ({ seq: head.seq, hash: head.hash }), enqueue, draining: () => draining,
+    signing: signing !== null, closed: () => closed, markClosed: () => (closed = true), stopTimer,
+    afterClose: () => redis.quit().then(() => undefined, () => redis.disconnect()),
+  });
 }
 
 /** Durability is Redis's: an acknowledged append survives a Redis crash only with AOF. A refused CONFIG (managed

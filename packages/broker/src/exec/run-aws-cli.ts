@@ -1,10 +1,11 @@
 // Runs the real AWS CLI once: absolute path, argv array (no shell), its own process group, a time and
 // output limit, and output pushed to a sink that may apply backpressure. Failures are outcomes, not throws.
 import { spawn } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { constants } from 'node:os';
 import { bwrapArgv } from './bwrap-argv.js';
 import type { ExecIsolation } from './isolation.js';
+import { createOutputPump, killGroup } from './cli-output.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 /** Receives output in order, one call at a time per stream; a returned promise holds that stream until it settles. */
@@ -44,15 +45,6 @@ export type RunningCli = Readonly<{
   done: Promise<ExecOutcome>;
 }>;
 
-const killGroup = (pid: number | undefined, signal: NodeJS.Signals): void => {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch (e) {
-    // ESRCH: the group is already gone, which is what we wanted.
-    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
-  }
-};
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
@@ -69,7 +61,6 @@ export const runAwsCli = (req: ExecRequest, sink: OutputSink): RunningCli => {
     detached: true, // own process group, so a stop kills everything the CLI started
     shell: false,
   });
-  const bytes = { stdout: 0, stderr: 0 };
   let stopReason: StopReason | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
   let onStop: () => void = () => undefined;
@@ -86,41 +77,7 @@ export const runAwsCli = (req: ExecRequest, sink: OutputSink): RunningCli => {
   const timer = setTimeout(() => stop('timeout'), req.timeoutMs);
   timer.unref();
 
-  // Chunks go to the sink strictly one after another per stream. The stream is paused while the sink is busy,
-  // but Node may resume it behind our back (when the child exits), so chunks are chained, never overlapped.
-  const pump = (name: OutputStream, stream: Readable): Promise<void> => {
-    let chain: Promise<void> = Promise.resolve();
-    let busy = 0;
-    let discarding = false;
-    stream.on('data', (chunk: Buffer) => {
-      bytes[name] += chunk.length;
-      if (discarding) return;
-      if (bytes.stdout + bytes.stderr > req.maxOutputBytes) {
-        discarding = true;
-        return stop('output-limit');
-      }
-      busy++;
-      stream.pause();
-      chain = chain
-        .then(() => sink(name, chunk))
-        .then(
-          () => {
-            if (--busy === 0) stream.resume();
-          },
-          () => {
-            // The receiver is gone: stop the CLI and close our end of its pipe, so its writes fail too.
-            discarding = true;
-            stop('cancelled');
-            stream.destroy();
-          },
-        );
-    });
-    const ended = new Promise<void>((resolve) => {
-      stream.once('close', resolve);
-      stream.once('error', () => resolve());
-    });
-    return ended.then(() => chain);
-  };
+  const { bytes, pump } = createOutputPump(sink, req.maxOutputBytes, stop);
   const drained = Promise.all([pump('stdout', child.stdout!), pump('stderr', child.stderr!)]);
   // EPIPE when the CLI exits before reading all of stdin is expected; the exit code tells the story.
   child.stdin?.on('error', () => undefined);

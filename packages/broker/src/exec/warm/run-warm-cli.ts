@@ -4,21 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { constants } from 'node:os';
-import { PassThrough, type Readable } from 'node:stream';
-import { runAwsCli, type ExecOutcome, type ExecRequest, type OutputSink, type OutputStream, type RunningCli, type StopReason } from '../run-aws-cli.js';
+import { PassThrough } from 'node:stream';
+import { runAwsCli, type ExecOutcome, type ExecRequest, type OutputSink, type RunningCli, type StopReason } from '../run-aws-cli.js';
 import type { WarmWorker, WorkerEvent } from './warm-worker.js';
+import { createOutputPump, killGroup } from '../cli-output.js';
 
 const HEADER_BYTES = 64;
 
-const killGroup = (pid: number | undefined, signal: NodeJS.Signals): void => {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch (e) {
-    // ESRCH: the group is already gone, which is what we wanted.
-    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
-  }
-};
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
@@ -40,7 +32,6 @@ export const runWarmCli = (worker: WarmWorker, req: ExecRequest, sink: OutputSin
   const stdin = req.readsStdin ? openStream(worker, 'in', id) : null;
   // Errors show as the worker's events (a worker that is gone reports `lost`), not on these sockets.
   for (const s of [out, err, stdin]) s?.on('error', () => undefined);
-  const bytes = { stdout: 0, stderr: 0 };
   let pid: number | undefined;
   let stopReason: StopReason | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
@@ -60,39 +51,7 @@ export const runWarmCli = (worker: WarmWorker, req: ExecRequest, sink: OutputSin
   const timer = setTimeout(() => stop('timeout'), req.timeoutMs);
   timer.unref();
 
-  // As in run-aws-cli.ts: chunks go to the sink one after another per stream, the socket paused while it is busy.
-  const pump = (name: OutputStream, stream: Readable): Promise<void> => {
-    let chain: Promise<void> = Promise.resolve();
-    let busy = 0;
-    let discarding = false;
-    stream.on('data', (chunk: Buffer) => {
-      bytes[name] += chunk.length;
-      if (discarding) return;
-      if (bytes.stdout + bytes.stderr > req.maxOutputBytes) {
-        discarding = true;
-        return stop('output-limit');
-      }
-      busy++;
-      stream.pause();
-      chain = chain
-        .then(() => sink(name, chunk))
-        .then(
-          () => {
-            if (--busy === 0) stream.resume();
-          },
-          () => {
-            discarding = true;
-            stop('cancelled');
-            stream.destroy();
-          },
-        );
-    });
-    const ended = new Promise<void>((resolve) => {
-      stream.once('close', resolve);
-      stream.once('error', () => resolve());
-    });
-    return ended.then(() => chain);
-  };
+  const { bytes, pump } = createOutputPump(sink, req.maxOutputBytes, stop);
   const drained = Promise.all([pump('stdout', out), pump('stderr', err)]);
 
   const exited = new Promise<WorkerEvent>((resolve) => {
