@@ -26,7 +26,8 @@ export type RedisApprovalStoreOptions = ApprovalStoreOptions &
 
 export const DEFAULT_KEY_PREFIX = 'aws-guard:';
 
-const connectionOptions = (timeoutMs: number): RedisOptions => ({
+/** Shared with the Redis audit writer (audit/redis-audit-connection.ts). */
+export const redisConnectionOptions = (timeoutMs: number): RedisOptions => ({
   // Commands wait for the first connection and for one reconnect attempt, and are rejected when that attempt
   // fails: the caller gets STORE_UNAVAILABLE within about a second, never an endless wait.
   enableOfflineQueue: true,
@@ -64,10 +65,10 @@ export const createRedisApprovalStore = (options: RedisApprovalStoreOptions): Ap
   const timeoutMs = options.timeoutMs ?? 2000;
   const keys = redisApprovalKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
   const owned = options.url !== undefined;
-  const redis = options.url !== undefined ? new Redis(options.url, connectionOptions(timeoutMs)) : options.redis;
+  const redis = options.url !== undefined ? new Redis(options.url, redisConnectionOptions(timeoutMs)) : options.redis;
   // Subscribing takes a connection over, so notifications get their own. Resubscribing is done by hand on
   // 'ready' so that we know when the channel is live again and can re-announce what may have been missed.
-  const subscriber = redis.duplicate({ ...connectionOptions(timeoutMs), autoResubscribe: false });
+  const subscriber = redis.duplicate({ ...redisConnectionOptions(timeoutMs), autoResubscribe: false });
   const scripts = defineApprovalScripts(redis, keys);
   const listeners = createApprovalListeners();
   let subscribed = false;

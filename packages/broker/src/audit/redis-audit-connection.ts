@@ -1,35 +1,16 @@
 // How the audit code talks to Redis: the broker's long-lived writer connection (fails fast, never re-sends a
 // script whose reply was lost) and a reader's one-shot connection (the admin CLI: connect once or say why not).
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
+import { redisUrlForDisplay } from '../approval/ping-redis.js';
 
 /** Prefix of the audit keys; the same default as the approval store's (redis-approval-store.ts). */
 export const DEFAULT_AUDIT_KEY_PREFIX = 'aws-guard:';
 
-/** `redis://:secret@host:6379/0` → `redis://host:6379/0`: what messages and the log may show. */
-export const redisUrlForDisplay = (url: string): string => {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return '(unparseable Redis URL)';
-  }
-};
 
-/**
- * The writer's options, as the approval store's (redis-approval-store.ts): commands wait for a reconnect attempt
- * and are then rejected, so an append fails within about `timeoutMs` rather than waiting for ever.
- */
-export const writerOptions = (timeoutMs: number): RedisOptions => ({
-  enableOfflineQueue: true,
-  maxRetriesPerRequest: 0,
-  // An append whose reply was lost may have landed: never run it twice (the next batch sees the moved head).
-  autoResendUnfulfilledCommands: false,
-  commandTimeout: timeoutMs,
-  connectTimeout: timeoutMs,
-  retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
-});
+/** The writer's options are the approval store's: an append fails within about `timeoutMs`, never re-sent. */
+export { redisConnectionOptions as writerOptions } from '../approval/redis-approval-store.js';
+/** What messages and the log may show of a Redis URL (no password): the one doctor uses. */
+export { redisUrlForDisplay } from '../approval/ping-redis.js';
 
 export type ReaderConnection = Readonly<{ redis: Redis; where: string; close: () => void }>;
 
