@@ -29,8 +29,12 @@ import { createEmbeddedApprovalStore } from './approval/embedded-approval-store.
 import { createRedisApprovalStore } from './approval/redis-approval-store.js';
 import { handleApproverConnection } from './server/approver-connection.js';
 import type { ApprovalRequest } from '@aws-guard/shared/approval/approval-request';
+import { METRICS_PATH } from '@aws-guard/shared/protocol/endpoints';
 import { createWebhookNotifier } from './approval/notify-webhook.js';
 import { modelDir } from './model-dir.js';
+import { createBrokerMetrics } from './metrics/broker-metrics.js';
+import { NO_METRICS } from './metrics/metrics-recorder.js';
+import { createMetricsServer, metricsHandler } from './metrics/metrics-endpoint.js';
 
 export type App = Readonly<{
   start: () => Promise<{ url: string }>;
@@ -59,6 +63,14 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
 
   // Warm forks of preloaded Python workers, or a spawn per command (docs/warm-executor.md); chosen once.
   const executor = await selectExecutor({ mode: config.exec.executor, workers: config.exec.workers, cli: cli.value, isolation: isolation.value, log: (level, message, data) => log[level]({ executor: true, ...data }, message) });
+  // One limiter per broker: every agent connection shares these slots.
+  const slots = createExecutionSlots({ max: config.exec.maxConcurrent });
+  // A registry of this broker's own (docs/metrics.md); disabled, the flows record into nothing and nothing is served.
+  const store = config.redisUrl === undefined ? 'embedded' as const : 'redis' as const;
+  const metrics = config.metrics.enabled
+    ? createBrokerMetrics({ slots: slots.stats, maxConcurrent: config.exec.maxConcurrent, info: { version: appEnv.version, executor: executor.kind, isolation: isolation.value.kind, store } })
+    : undefined;
+  const recorder = metrics?.recorder ?? NO_METRICS;
   const keys = await loadOrCreateTokenKeys(config.dataDir);
   // Signed checkpoints every N records or T seconds (config `audit`), the last one in audit.close() at stop, and
   // segments sealed by size (audit-format.md).
@@ -68,8 +80,8 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   // With Redis, every broker on it appends to one shared chain, signed with the data dir's key: brokers on one
   // Redis share keys/ (docs/audit-format.md "Redis store"). Segments are the embedded store's.
   const audit = config.redisUrl === undefined
-    ? await createAuditLog({ dir: auditDirOf(config.dataDir), segmentBytes, checkpoints })
-    : await createRedisAuditLog({ url: config.redisUrl, checkpoints, broker: await loadOrCreateBrokerId(config.dataDir), warn: (message) => log.warn({ store: 'redis' }, message) });
+    ? await createAuditLog({ dir: auditDirOf(config.dataDir), segmentBytes, checkpoints, onAppend: recorder.auditAppended })
+    : await createRedisAuditLog({ url: config.redisUrl, checkpoints, broker: await loadOrCreateBrokerId(config.dataDir), warn: (message) => log.warn({ store: 'redis' }, message), onAppend: recorder.auditAppended });
   // The log itself recorded them (broker.recovered); the operator should hear of it too.
   if (audit.recovered !== null) log.warn({ seq: audit.recovered.seq, unfinished: audit.recovered.data['count'] }, 'the previous broker stopped with commands unfinished (audit broker.recovered)');
   const { source: credentials, warning: credentialsWarning } = createCredentialSource(config.credentials, { region: config.region, endpoint: config.awsEndpointUrl });
@@ -95,7 +107,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   sweeper.unref();
   // A recording that cannot be written is logged and named in the command's audit record (recording.failed):
   // the audit log, not the recording, is what a command may not run without.
-  const recorder = createSessionRecorder({
+  const sessionRecorder = createSessionRecorder({
     dir: sessionsDirOf(config.dataDir),
     onError: (sessionId, issue) => log.error({ sessionId, code: issue.code }, `session recording failed: ${issue.message}`),
   });
@@ -105,8 +117,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
     defaultRegion: config.region,
     exec: config.exec,
     files: config.files,
-    // One limiter per broker: every agent connection shares these slots.
-    slots: createExecutionSlots({ max: config.exec.maxConcurrent }),
+    slots,
     isolation: isolation.value,
     runCli: executor.run,
     analyze: judge.value.analyze,
@@ -121,15 +132,23 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
     },
     log,
     maskStyle: maskStyle.value,
-    recorder,
+    recorder: sessionRecorder,
+    metrics: recorder,
   };
   const hello = { brokerVersion: appEnv.version, cli: { version: cli.value.version, major: cli.value.major, versionText: cli.value.versionText } };
   // Every upgrade is audited: token.accepted (durable before the socket opens) or token.rejected (rate-limited).
-  const upgrades = createUpgradeAuthenticator({ keys, audit, log });
+  const upgrades = createUpgradeAuthenticator({ keys, audit, log, onRejected: recorder.tokenRejected });
+  // /metrics on the broker's port, or on a listener of its own (metrics.listen) that agents need not reach.
+  const serveMetrics = metrics === undefined ? undefined : metricsHandler(metrics.exposition);
+  const metricsServer = serveMetrics === undefined || config.metrics.listen === undefined ? undefined : createMetricsServer(serveMetrics);
   const server = createBrokerServer({
     authenticate: upgrades.authenticate,
-    onAgent: (ws, identity) => handleAgentConnection(ws, identity, hello, (channel, run) => runCommand(runDeps, channel, run)),
-    onApprover: (ws, identity) =>
+    onAgent: (ws, identity) => {
+      ws.once('close', recorder.connectionOpened('agent', identity.sessionId));
+      handleAgentConnection(ws, identity, hello, (channel, run) => runCommand(runDeps, channel, run));
+    },
+    onApprover: (ws, identity) => {
+      ws.once('close', recorder.connectionOpened('approver', identity.sessionId));
       handleApproverConnection(ws, identity, {
         store: approvals,
         brokerVersion: appEnv.version,
@@ -141,12 +160,26 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
             data: { approvalId: request.id, state: request.state, reason: reason ?? null },
           });
         },
-      }),
+      });
+    },
+    ...(serveMetrics === undefined || metricsServer !== undefined ? {} : { metrics: serveMetrics }),
     readiness: () => ({
       ready: storeHealth.ok,
       checks: { audit: 'ok', cli: cli.value.version, executor: executor.describe, store: config.redisUrl === undefined ? 'embedded' : storeHealth.ok ? 'redis ok' : `redis unavailable: ${storeHealth.reason ?? 'not connected yet'}` },
     }),
   });
+
+  /** Starts the metrics listener, if it has one; where /metrics is served, or null when disabled. */
+  const listenForMetrics = async (): Promise<string | null> => {
+    if (metrics === undefined) return null;
+    if (metricsServer === undefined || config.metrics.listen === undefined) return `${METRICS_PATH} on the broker's port`;
+    const { host, port } = config.metrics.listen;
+    const address = await metricsServer.listen(host, port).catch((e: unknown) => {
+      throw new Error(`metrics.listen ${host}:${port}: ${(e as Error).message}`);
+    });
+    const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${shown}:${address.port}${METRICS_PATH}`;
+  };
 
   return ok(
     Object.freeze({
@@ -154,6 +187,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
         const address = await server.listen(config.host, config.port);
         const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
         const url = `ws://${host}:${address.port}`;
+        const metricsUrl = await listenForMetrics();
         await audit.append({
           type: 'broker.started',
           actor,
@@ -176,6 +210,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
         log.info({ isolation: isolation.value.kind }, `isolation: ${describeIsolation(isolation.value)}`);
         appEnv.stderr.write(isolation.value.kind === 'bwrap' ? `aws-guard: isolation: ${describeIsolation(isolation.value)}\n` : `aws-guard: warning: isolation: ${describeIsolation(isolation.value)}: the CLI can read every file the broker can\n`);
         log.info({ executor: executor.kind }, `executor: ${executor.describe}`);
+        if (metricsUrl !== null) appEnv.stderr.write(`aws-guard: metrics: ${metricsUrl}\n`);
         appEnv.stderr.write(`aws-guard: executor: ${executor.describe}\n`);
         appEnv.stderr.write(`aws-guard broker listening on ${url} (AWS CLI ${cli.value.version}, data dir ${config.dataDir})\n`);
         if (credentialsWarning !== null) {
@@ -197,10 +232,11 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
         clearInterval(sweeper);
         unwatch();
         await server.close();
+        await metricsServer?.close();
         await approvals.close();
         await upgrades.flush();
         await audit.append({ type: 'broker.stopped', actor, data: { why } }).catch((e: unknown) => log.error({ err: (e as Error).message }, 'could not audit broker stop'));
-        await recorder.close();
+        await sessionRecorder.close();
         await audit.close();
         executor.close();
       },

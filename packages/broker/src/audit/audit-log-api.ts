@@ -20,7 +20,12 @@ export type AuditLogParts = Readonly<{
   stopTimer: () => void;
   /** After the last write: release the store's connection. */
   afterClose?: () => Promise<void>;
+  /** Told how long each append took, from the call until durable or failed (the broker's metrics). */
+  onAppend?: AppendObserver;
 }>;
+
+/** Seconds from append() to durable (ok) or refused (not ok). */
+export type AppendObserver = (seconds: number, ok: boolean) => void;
 
 const closedError = () => new AuditAppendError('AUDIT_LOG_CLOSED', 'the audit log is closed');
 
@@ -32,7 +37,15 @@ export const auditLogApi = (p: AuditLogParts): AuditLog => ({
     if (p.closed()) return Promise.reject(closedError());
     const checked = checkEvent(event);
     if (typeof checked === 'string') return Promise.reject(new AuditAppendError('AUDIT_INVALID_EVENT', checked));
-    return p.enqueue(checked) as Promise<AuditRecord>;
+    const appended = p.enqueue(checked) as Promise<AuditRecord>;
+    const observe = p.onAppend;
+    if (observe === undefined) return appended;
+    const started = performance.now();
+    appended.then(
+      () => observe((performance.now() - started) / 1000, true),
+      () => observe((performance.now() - started) / 1000, false),
+    );
+    return appended;
   },
   head: p.head,
   checkpoint() {

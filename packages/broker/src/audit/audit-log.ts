@@ -7,7 +7,7 @@ import { CHECKPOINT_TYPE } from '@aws-guard/shared/audit/checkpoint-signature';
 import { auditEventSchema, type AuditEvent, type AuditRecord } from '@aws-guard/shared/audit/audit-record';
 import { checkJsonObject } from '@aws-guard/shared/audit/check-json-object';
 import { appendDurably } from './append-durably.js';
-import { auditLogApi } from './audit-log-api.js';
+import { auditLogApi, type AppendObserver } from './audit-log-api.js';
 import { AuditAppendError, AuditOpenError } from './audit-errors.js';
 import { auditFilePath } from './audit-files.js';
 import type { CheckpointSigner } from './audit-signing-key.js';
@@ -40,6 +40,8 @@ export type AuditLogOptions = Readonly<{
   checkpoints?: CheckpointOptions;
   /** Seal the active file after the batch that makes it this large (default 64 MiB); Infinity: never. */
   segmentBytes?: number;
+  /** Told how long each append took (audit-log-api.ts). */
+  onAppend?: AppendObserver;
 }>;
 
 export type AuditLog = Readonly<{
@@ -156,6 +158,7 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
   return auditLogApi({
     path, recovery, recovered, head: () => ({ seq: state.seq, hash: state.hash }), enqueue, draining: () => draining,
     signing: signing !== null, closed: () => closed, markClosed: () => (closed = true), stopTimer,
+    ...(options.onAppend === undefined ? {} : { onAppend: options.onAppend }),
   });
 }
 

@@ -15,7 +15,7 @@ import type { BrokerId } from './redis-broker-id.js';
 import { findRedisUnfinishedCommands } from './redis-unfinished-commands.js';
 import { CLAIM_MS, defineAuditScripts, redisAuditKeys, type RedisAuditHead } from './redis-audit-scripts.js';
 import { Redis } from 'ioredis';
-import { auditLogApi } from './audit-log-api.js';
+import { auditLogApi, type AppendObserver } from './audit-log-api.js';
 
 /** Lines per script call: one EVALSHA per batch (group commit), as the embedded log's one fsync per batch. */
 const MAX_BATCH_RECORDS = 256;
@@ -38,6 +38,8 @@ export type RedisAuditLogOptions = Readonly<{
    * commands left unfinished by a crash (`broker.recovered`). Without it, entries carry an empty id, nothing is
    * recovered. */
   broker?: BrokerId;
+  /** Told how long each append took (audit-log-api.ts). */
+  onAppend?: AppendObserver;
 }>;
 
 export async function createRedisAuditLog(options: RedisAuditLogOptions): Promise<AuditLog> {
@@ -170,6 +172,7 @@ export async function createRedisAuditLog(options: RedisAuditLogOptions): Promis
     head: () => ({ seq: head.seq, hash: head.hash }), enqueue, draining: () => draining,
     signing: signing !== null, closed: () => closed, markClosed: () => (closed = true), stopTimer,
     afterClose: () => redis.quit().then(() => undefined, () => redis.disconnect()),
+    ...(options.onAppend === undefined ? {} : { onAppend: options.onAppend }),
   });
 }
 

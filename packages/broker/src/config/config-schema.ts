@@ -19,6 +19,12 @@ const positiveInt = z.preprocess(
   z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer'),
 );
 
+/** true or false; env and flags give text (`true`/`false`), the file a YAML boolean. */
+const booleanFromText = z.preprocess(
+  (v) => (v === 'true' ? true : v === 'false' ? false : v),
+  z.boolean({ error: 'must be true or false' }),
+);
+
 /** A whole number in [min, max], from text or a number like positiveInt. */
 const intWithin = (min: number, max: number, message: string) =>
   z.preprocess(numberFromText, z.number({ error: message }).int(message).min(min, message).max(max, message));
@@ -62,6 +68,13 @@ export const brokerConfigInputSchema = z.strictObject({
       segmentBytes: intWithin(MIN_SEGMENT_BYTES, Number.MAX_SAFE_INTEGER, `must be a whole number of bytes, at least ${MIN_SEGMENT_BYTES} (1 MiB)`).optional(),
       checkpointRecords: intWithin(1, 1_000_000, 'must be a whole number from 1 to 1000000').optional(),
       checkpointSeconds: intWithin(1, 86_400, 'must be a whole number of seconds from 1 to 86400').optional(),
+    })
+    .optional(),
+  // Prometheus /metrics (docs/metrics.md); cross-key rules in metrics-rules.ts.
+  metrics: z
+    .strictObject({
+      enabled: booleanFromText.optional(),
+      listen: z.string().refine(isListenAddress, 'must be HOST:PORT with a port of 0-65535, e.g. 127.0.0.1:9464').optional(),
     })
     .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -129,6 +142,11 @@ export type BrokerConfig = Readonly<{
    * keys/mask-hmac.key in the data dir, created on first use). masking/mask-key.ts reads the key.
    */
   masking: Readonly<{ style: 'length' | 'hmac'; hmacKeyFile: string | undefined }>;
+  /**
+   * Prometheus /metrics: served on the broker's own listener, or only on `listen` when set (a port agents cannot
+   * reach); `enabled: false` serves nothing and records nothing.
+   */
+  metrics: Readonly<{ enabled: boolean; listen: Readonly<{ host: string; port: number }> | undefined }>;
   /** The embedded audit log: seal the active file into a segment at this size; sign every N records or T seconds. */
   audit: Readonly<{ segmentBytes: number; checkpointRecords: number; checkpointSeconds: number }>;
   /** Where each setting came from, for `doctor` and the start-up log. */
@@ -145,6 +163,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   masking: Object.freeze({ style: 'length' }),
   // Mirrors audit-log.ts DEFAULT_SEGMENT_BYTES / DEFAULT_CHECKPOINT_RECORDS / DEFAULT_CHECKPOINT_MS (config does not import audit).
   audit: Object.freeze({ segmentBytes: 64 * 1024 * 1024, checkpointRecords: 1000, checkpointSeconds: 60 }),
+  metrics: Object.freeze({ enabled: true }),
 });
 
 /** Env variables the broker reads, and the config key each sets. */
@@ -172,4 +191,6 @@ export const CONFIG_ENV = Object.freeze({
   AWS_GUARD_AUDIT_SEGMENT_BYTES: 'audit.segmentBytes',
   AWS_GUARD_AUDIT_CHECKPOINT_RECORDS: 'audit.checkpointRecords',
   AWS_GUARD_AUDIT_CHECKPOINT_SECONDS: 'audit.checkpointSeconds',
+  AWS_GUARD_METRICS: 'metrics.enabled',
+  AWS_GUARD_METRICS_LISTEN: 'metrics.listen',
 } as const);

@@ -7,6 +7,7 @@ import { parseDuration } from '@aws-guard/shared/duration';
 import { CONFIG_DEFAULTS, CONFIG_ENV, brokerConfigInputSchema, type BrokerConfig } from './config-schema.js';
 import { credentialsProblems, resolveCredentials } from './credentials-rules.js';
 import { maskingProblems, resolveMasking } from './masking-rules.js';
+import { metricsProblems, resolveMetrics } from './metrics-rules.js';
 
 export type ConfigSources = Readonly<{
   /** Flag values by config key (`listen`, `dataDir`, `exec.timeout`, …); undefined = not given. */
@@ -20,7 +21,7 @@ export type ConfigSources = Readonly<{
 type Layer = 'default' | 'file' | 'env' | 'flag';
 
 /** Blocks whose keys layer one by one (env `AWS_GUARD_EXEC_TIMEOUT` overrides only `exec.timeout`). */
-const NESTED = new Set(['exec', 'credentials', 'files', 'masking', 'audit']);
+const NESTED = new Set(['exec', 'credentials', 'files', 'masking', 'audit', 'metrics']);
 
 const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -51,7 +52,7 @@ const readConfigFile = (path: string): Result<Record<string, unknown>, 'CONFIG_F
 
 export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, 'CONFIG_INVALID'> => {
   const problems: string[] = [];
-  const input: Record<string, unknown> = structuredClone({ ...CONFIG_DEFAULTS, exec: { ...CONFIG_DEFAULTS.exec }, files: { ...CONFIG_DEFAULTS.files }, masking: { ...CONFIG_DEFAULTS.masking }, audit: { ...CONFIG_DEFAULTS.audit } });
+  const input: Record<string, unknown> = structuredClone({ ...CONFIG_DEFAULTS, exec: { ...CONFIG_DEFAULTS.exec }, files: { ...CONFIG_DEFAULTS.files }, masking: { ...CONFIG_DEFAULTS.masking }, audit: { ...CONFIG_DEFAULTS.audit }, metrics: { ...CONFIG_DEFAULTS.metrics } });
   const origin: Record<string, Layer> = {};
   const apply = (layer: Layer, key: string, value: unknown) => {
     setPath(input, key, value);
@@ -80,6 +81,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
     for (const issue of checked.error.issues) problems.push(`${issue.path.map(String).join('.') || '(config)'}: ${issue.message}`);
   problems.push(...credentialsProblems(input['credentials']));
   problems.push(...maskingProblems(input['masking']));
+  problems.push(...metricsProblems(input['metrics'], input['listen']));
 
   // Durations are checked beside the schema so that every problem is reported in one go.
   const exec = input['exec'];
@@ -100,7 +102,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
   const portAt = cfg.listen.lastIndexOf(':');
   const port = Number(cfg.listen.slice(portAt + 1));
   const sourcesByKey: Record<string, Layer> = {};
-  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'redis', 'approvalWebhook', 'exec.timeout', 'exec.maxConcurrent', 'exec.executor', 'exec.workers', 'files.maxFileBytes', 'files.maxTotalBytes', 'files.maxFiles', 'logLevel', 'isolation', 'credentials.mode', 'credentials.roleArn', 'audit.segmentBytes', 'audit.checkpointRecords', 'audit.checkpointSeconds'])
+  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'redis', 'approvalWebhook', 'exec.timeout', 'exec.maxConcurrent', 'exec.executor', 'exec.workers', 'files.maxFileBytes', 'files.maxTotalBytes', 'files.maxFiles', 'logLevel', 'isolation', 'credentials.mode', 'credentials.roleArn', 'audit.segmentBytes', 'audit.checkpointRecords', 'audit.checkpointSeconds', 'metrics.enabled', 'metrics.listen'])
     sourcesByKey[key] = origin[key] ?? 'default';
 
   return ok(
@@ -136,6 +138,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
         checkpointRecords: cfg.audit?.checkpointRecords ?? CONFIG_DEFAULTS.audit.checkpointRecords,
         checkpointSeconds: cfg.audit?.checkpointSeconds ?? CONFIG_DEFAULTS.audit.checkpointSeconds,
       }),
+      metrics: resolveMetrics(cfg.metrics),
       sources: Object.freeze(sourcesByKey),
     }),
   );

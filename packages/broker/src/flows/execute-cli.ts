@@ -152,8 +152,11 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
   await startRecorded;
   if (startFailure !== undefined) throw startFailure;
   deps.log.info({ requestId, exitCode: exec.exitCode, reason: exec.reason, durationMs: exec.durationMs }, 'command finished');
-  const masked = { ...output.counts() };
+  const streamed = output.counts();
+  const masked = { ...streamed };
   for (const [what, n] of Object.entries(document?.masked ?? {})) masked[what] = (masked[what] ?? 0) + n;
+  deps.metrics?.masked(streamed, 'stream');
+  if (document !== undefined) deps.metrics?.masked(document.masked, 'document');
   return {
     exec,
     argv: ran,

@@ -31,6 +31,7 @@ import type { SessionRecorder } from '../recording/session-recorder.js';
 import { TERMINAL_COMMAND_TYPES } from '@aws-guard/shared/audit/audit-record';
 import { dryRunCli, executeCli, type ExecContext } from './execute-cli.js';
 import { commandSummary, finishedData } from './finished-data.js';
+import { approvalOutcomeOf, execOutcomeLabel, terminalOutcomeLabel, type ApprovalOutcome, type DecisionLabel, type MetricsRecorder, type RiskLabel } from '../metrics/metrics-recorder.js';
 
 export type AnalyzeOutcome =
   | { ok: true; value: AwsCommand }
@@ -65,6 +66,8 @@ export type RunCommandDeps = Readonly<{
   maskStyle: MaskStyle;
   /** Records each agent session as an asciicast (docs/sessions.md); masked output only. */
   recorder?: SessionRecorder;
+  /** Counts and timings for /metrics (metrics/metrics-recorder.ts); bounded labels only. */
+  metrics?: MetricsRecorder;
   newRequestId?: () => string;
 }>;
 
@@ -75,10 +78,14 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
   const { identity } = channel;
   const actor = { kind: 'agent' as const, agent: identity.agent, human: identity.human, role: identity.role };
   const recording = deps.recorder?.command({ sessionId: identity.sessionId, agent: identity.agent, human: identity.human, requestId, argv: run.argv, columns: run.terminal.columns });
+  // What the metrics say of this command once it ends: filled in as the command is parsed and decided.
+  const judged: { decision: DecisionLabel; risk: RiskLabel } = { decision: 'none', risk: 'unknown' };
   // The record that ends a command carries the digest of the session's recording up to and including it.
   const record = async (type: AuditEventType, data: JsonObject, code?: string) => {
     let recorded: JsonObject = {};
-    if (recording !== undefined && (TERMINAL_COMMAND_TYPES as readonly string[]).includes(type)) {
+    const terminal = (TERMINAL_COMMAND_TYPES as readonly string[]).includes(type);
+    if (terminal) deps.metrics?.commandEnded({ ...judged, outcome: terminalOutcomeLabel(type, data) });
+    if (recording !== undefined && terminal) {
       const ended = await recording.end(typeof data['exitCode'] === 'number' ? data['exitCode'] : null, type);
       recorded = { recording: ended.ok ? { sha256: ended.value } : { failed: ended.issue.code } };
     }
@@ -87,10 +94,12 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
   const guardExit = deps.cli.major >= 2 ? 252 : 255;
 
   const auditUnavailable = (e: unknown) => {
+    deps.metrics?.commandEnded({ ...judged, outcome: 'failed' });
     deps.log.error({ requestId, err: (e as Error).message }, 'audit append failed: command refused');
     channel.error('AUDIT_UNAVAILABLE', 'the broker cannot write its audit log, so it runs nothing: tell the operator', requestId);
   };
   const analysis = deps.analyze(run.argv, run.env);
+  if (analysis.ok) judged.risk = analysis.value.risk;
   try {
     await record('command.requested', { argv: [...run.argv], tokenId: identity.tokenId, ...(analysis.ok ? commandSummary(analysis.value) : { parseError: analysis.issue.code }) });
   } catch (e) {
@@ -124,6 +133,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
   }
 
   const decision = deps.decide(cmd, identity);
+  judged.decision = decision.effect;
   const policyData = { rule: decision.rule, policyHash: decision.policyHash ?? null };
   // Durable before anything the decision allows (files, approval, credentials, the CLI).
   try {
@@ -164,7 +174,13 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
     let approval: { approvalId: string; approvers: readonly string[] } | undefined;
     if (decision.effect === 'approve' && deps.approvals !== undefined) {
       recording?.marker(`approval: waiting for a human decision (${decision.rule})`);
-      const held = await holdForApproval({ store: deps.approvals, region: cmd.region ?? deps.defaultRegion ?? null, record, fileDigests: local.digests, files: await local.approvalFiles(), ...(deps.notifyApprovers === undefined ? {} : { notify: deps.notifyApprovers }) }, channel, cmd, decision, requestId);
+      const holdDeps = { store: deps.approvals, region: cmd.region ?? deps.defaultRegion ?? null, record, fileDigests: local.digests, files: await local.approvalFiles(), ...(deps.notifyApprovers === undefined ? {} : { notify: deps.notifyApprovers }) };
+      const waited = deps.metrics?.approvalHeld();
+      const held = await holdForApproval(holdDeps, channel, cmd, decision, requestId).catch((e: unknown) => {
+        waited?.('unavailable');
+        throw e;
+      });
+      waited?.(held.kind === 'refused' ? approvalOutcomeOf(held.code) : (held.kind as ApprovalOutcome));
       if (held.kind === 'unavailable') {
         await record('command.failed', { stage: 'approval', reason: held.message }, 'STORE_UNAVAILABLE');
         return channel.error('STORE_UNAVAILABLE', held.message, requestId);
@@ -180,6 +196,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
 
     // The slot comes before the credentials: a command that queued long must not start on credentials minted
     // for a time limit that began while it waited.
+    const queuedAt = performance.now();
     const slot = await deps.slots.acquire({
       agent: identity.agent,
       signal: channel.cancelled,
@@ -189,6 +206,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
       },
     });
     if (!slot.ok) return cancelled('queue');
+    deps.metrics?.slotWaited((performance.now() - queuedAt) / 1000);
     // Credentials minted for this identity (and the policy's role for it), alive for the command's whole time limit.
     const timeoutMs = decision.timeoutMs ?? deps.exec.timeoutMs;
     const creds = await deps.credentials.forCommand({
@@ -229,6 +247,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
     } finally {
       slot.release();
     }
+    if (outcome.exec.reason !== 'spawn-failed') deps.metrics?.executed(execOutcomeLabel(outcome.exec.reason, outcome.exec.exitCode), outcome.exec.durationMs / 1000);
     if (outcome.exec.reason === 'spawn-failed') {
       await record('command.failed', { stage: 'spawn', error: outcome.exec.error ?? null }, 'EXEC_SPAWN_FAILED');
       return channel.error('EXEC_SPAWN_FAILED', 'the broker could not start the AWS CLI: tell the operator', requestId);

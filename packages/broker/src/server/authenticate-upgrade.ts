@@ -22,6 +22,8 @@ export type UpgradeAuthDeps = Readonly<{
   log: Logger;
   limits?: RejectionLimits;
   clock?: () => Date;
+  /** Told of every refusal, the ones the audit's rate limit suppresses too (the broker's metrics). */
+  onRejected?: (channel: 'agent' | 'approver', reason: AuthIssue['reason']) => void;
 }>;
 
 export type UpgradeAuthenticator = Readonly<{
@@ -54,7 +56,8 @@ export const createUpgradeAuthenticator = (deps: UpgradeAuthDeps): UpgradeAuthen
     if (summary !== null) await append({ ...summary, reasons: { ...summary.reasons }, remotes: { ...summary.remotes } }, SUPPRESSED_CODE);
   };
 
-  const rejected = async (issue: AuthIssue, channel: string, origin: UpgradeOrigin, token: string | undefined): Promise<void> => {
+  const rejected = async (issue: AuthIssue, channel: 'agent' | 'approver', origin: UpgradeOrigin, token: string | undefined): Promise<void> => {
+    deps.onRejected?.(channel, issue.reason);
     const remote = origin.remoteAddress ?? 'unknown';
     if (!limiter.admit(issue.reason, remote)) {
       timer ??= setTimeout(() => void flush(), limits.summaryEveryMs).unref();

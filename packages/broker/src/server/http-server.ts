@@ -1,13 +1,13 @@
-// The broker's HTTP face: health endpoints, and the WebSocket upgrade that authenticates BEFORE a socket
-// exists (a bad token gets a 401/403 with a JSON reason and never reaches the WebSocket layer; a good one whose
-// acceptance cannot be audited gets a 503).
+// The broker's HTTP face: health endpoints, /metrics (unless it has a listener of its own), and the WebSocket
+// upgrade that authenticates BEFORE a socket exists (a bad token gets a 401/403 with a JSON reason and never
+// reaches the WebSocket layer; a good one whose acceptance cannot be audited gets a 503).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Result } from '@aws-guard/shared/result';
 import { MAX_WS_PAYLOAD_BYTES } from '@aws-guard/shared/protocol/limits';
-import { AGENT_PATH, APPROVER_PATH, HEALTH_PATH, READY_PATH } from '@aws-guard/shared/protocol/endpoints';
+import { AGENT_PATH, APPROVER_PATH, HEALTH_PATH, METRICS_PATH, READY_PATH } from '@aws-guard/shared/protocol/endpoints';
 import type { Identity } from '../auth/identity.js';
 
 
@@ -22,6 +22,8 @@ export type BrokerServerDeps = Readonly<{
   onAgent: (ws: WebSocket, identity: Identity) => void;
   onApprover?: (ws: WebSocket, identity: Identity) => void;
   readiness: () => Readiness;
+  /** Serves /metrics on this port (metrics/metrics-endpoint.ts); absent when disabled or on a listener of its own. */
+  metrics?: (req: IncomingMessage, res: ServerResponse) => void;
 }>;
 
 export type BrokerServer = Readonly<{
@@ -55,6 +57,7 @@ export const createBrokerServer = (deps: BrokerServerDeps): BrokerServer => {
       const r = deps.readiness();
       return json(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not-ready', checks: r.checks });
     }
+    if (path === METRICS_PATH && deps.metrics !== undefined) return deps.metrics(req, res);
     return json(res, 404, { code: 'NOT_FOUND', message: `no such endpoint: ${path}` });
   });
 

@@ -117,6 +117,7 @@ t.test('every env variable reaches its setting', async (t) => {
       AWS_GUARD_MAX_FILE_BYTES: '1000', AWS_GUARD_MAX_TOTAL_FILE_BYTES: '5000', AWS_GUARD_MAX_FILES: '7',
       AWS_GUARD_MASK_STYLE: 'hmac',
       AWS_GUARD_AUDIT_SEGMENT_BYTES: '2097152', AWS_GUARD_AUDIT_CHECKPOINT_RECORDS: '50', AWS_GUARD_AUDIT_CHECKPOINT_SECONDS: '5',
+      AWS_GUARD_METRICS: 'true', AWS_GUARD_METRICS_LISTEN: '127.0.0.1:9464',
   };
   // A variable added to CONFIG_ENV must be added here too, or this test does not check it.
   t.same(Object.keys(env).sort(), Object.keys(CONFIG_ENV).sort(), 'every variable the broker reads is set here');
@@ -125,7 +126,7 @@ t.test('every env variable reaches its setting', async (t) => {
     region: 'eu-central-1', policyFile: '/etc/p.yaml', exec: { timeoutMs: 90_000, maxConcurrent: 3, executor: 'warm', workers: 4 }, files: { maxFileBytes: 1000, maxTotalBytes: 5000, maxFiles: 7 }, logLevel: 'debug', redisUrl: 'redis://127.0.0.1:6390',
     approvalWebhook: 'https://hooks.example.invalid/x',
     credentials: { mode: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/aws-guard-agent' }, isolation: 'none', masking: { style: 'hmac' },
-    audit: { segmentBytes: 2_097_152, checkpointRecords: 50, checkpointSeconds: 5 } });
+    audit: { segmentBytes: 2_097_152, checkpointRecords: 50, checkpointSeconds: 5 }, metrics: { enabled: true, listen: { host: '127.0.0.1', port: 9464 } } });
   t.ok(Object.values(c.sources).every((s) => s === 'env'));
 });
 

@@ -22,6 +22,7 @@ type BrokerFlags = Readonly<{
   isolation?: string;
   credentialsMode?: string;
   roleArn?: string;
+  metricsListen?: string;
 }>;
 
 export const registerBroker: RegisterCommand = (program, ctx) => {
@@ -47,6 +48,7 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
     .option('--role-arn <arn>', 'the role assume-role mode assumes (env AWS_GUARD_ROLE_ARN)')
     .option('--isolation <mode>', 'auto|bwrap|none: run the CLI under bubblewrap (env AWS_GUARD_ISOLATION; default auto = bwrap when it works here)')
     .option('--mask-style <style>', 'length|hmac: how masked secrets read, with their length or a keyed hash that tells equal values apart (env AWS_GUARD_MASK_STYLE; default length)')
+    .option('--metrics-listen <host:port>', 'serve /metrics only on this address, not on --listen (env AWS_GUARD_METRICS_LISTEN; AWS_GUARD_METRICS=false turns metrics off)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env AWS_GUARD_LOG_LEVEL; default info)')
     .action(async (flags: BrokerFlags) => {
       // Loaded only here, so the shim and other commands never pay for the broker's code.
@@ -73,6 +75,7 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
             'credentials.mode': flags.credentialsMode,
             'credentials.roleArn': flags.roleArn,
             'masking.style': flags.maskStyle,
+            'metrics.listen': flags.metricsListen,
           },
           configFile: flags.config,
           env: ctx.env,
