@@ -125,7 +125,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   };
   const hello = { brokerVersion: appEnv.version, cli: { version: cli.value.version, major: cli.value.major, versionText: cli.value.versionText } };
   // Every upgrade is audited: token.accepted (durable before the socket opens) or token.rejected (rate-limited).
-  const upgrades = createUpgradeAuthenticator({ keys, audit, log });
+  const upgrades = createUpgradeAuthenticator({ keys, issuers: config.issuers, audit, log });
   const server = createBrokerServer({
     authenticate: upgrades.authenticate,
     onAgent: (ws, identity) => handleAgentConnection(ws, identity, hello, (channel, run) => runCommand(runDeps, channel, run)),

@@ -7,6 +7,7 @@ import { parseDuration } from '@aws-guard/shared/duration';
 import { CONFIG_DEFAULTS, CONFIG_ENV, brokerConfigInputSchema, type BrokerConfig } from './config-schema.js';
 import { credentialsProblems, resolveCredentials } from './credentials-rules.js';
 import { maskingProblems, resolveMasking } from './masking-rules.js';
+import { checkIssuers } from './issuers-rules.js';
 
 export type ConfigSources = Readonly<{
   /** Flag values by config key (`listen`, `dataDir`, `exec.timeout`, …); undefined = not given. */
@@ -80,6 +81,8 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
     for (const issue of checked.error.issues) problems.push(`${issue.path.map(String).join('.') || '(config)'}: ${issue.message}`);
   problems.push(...credentialsProblems(input['credentials']));
   problems.push(...maskingProblems(input['masking']));
+  const issuers = checkIssuers(input['issuers'], sources.cwd);
+  problems.push(...issuers.problems);
 
   // Durations are checked beside the schema so that every problem is reported in one go.
   const exec = input['exec'];
@@ -131,6 +134,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
       isolation: cfg.isolation ?? CONFIG_DEFAULTS.isolation,
       credentials: resolveCredentials(cfg.credentials),
       masking: resolveMasking(cfg.masking, sources.cwd),
+      issuers: Object.freeze(issuers.issuers),
       audit: Object.freeze({
         segmentBytes: cfg.audit?.segmentBytes ?? CONFIG_DEFAULTS.audit.segmentBytes,
         checkpointRecords: cfg.audit?.checkpointRecords ?? CONFIG_DEFAULTS.audit.checkpointRecords,
