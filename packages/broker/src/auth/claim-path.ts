@@ -35,8 +35,11 @@ export const readClaim = (payload: Readonly<Record<string, unknown>>, path: Clai
     for (const key of path) node = isObject(node) ? own(node, key) : undefined;
     return node === undefined || node === null ? fail('CLAIM_MISSING', `the token has no claim ${describeClaimPath(path)}`) : ok(node);
   }
+  const segments = path.split('.');
+  // The config refuses longer paths (issuers-schema.ts); this bound keeps the splits tried few whatever the caller.
+  if (segments.length > MAX_PATH_SEGMENTS) return fail('CLAIM_MISSING', `the claim path ${path} has more than ${MAX_PATH_SEGMENTS} segments`);
   const found: unknown[] = [];
-  resolveSplits(payload, path.split('.'), found);
+  resolveSplits(payload, segments, found);
   if (found.length === 0) return fail('CLAIM_MISSING', `the token has no claim ${path}`);
   if (found.length > 1) return fail('CLAIM_AMBIGUOUS', `the claim path ${path} names more than one claim: write it as a list of keys in the config`);
   return ok(found[0]);

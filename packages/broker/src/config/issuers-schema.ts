@@ -2,10 +2,11 @@
 // Rules across keys, reading a local JWKS and resolving to auth/trusted-issuer.ts live in issuers-rules.ts.
 import { z } from 'zod';
 import { ROLES } from '../auth/identity.js';
+import { MAX_PATH_SEGMENTS } from '../auth/claim-path.js';
 
 const claimPath = z.union([
-  z.string().min(1).max(256),
-  z.array(z.string().min(1).max(128)).min(1).max(12),
+  z.string().min(1).max(256).refine((p) => p.split('.').length <= MAX_PATH_SEGMENTS && !p.split('.').includes(''), `must be at most ${MAX_PATH_SEGMENTS} non-empty dot-separated keys`),
+  z.array(z.string().min(1).max(128)).min(1).max(MAX_PATH_SEGMENTS),
 ], { error: 'must be a claim path such as sub or kubernetes.io.serviceaccount.name, or a list of keys' });
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 30s or 10m');
 const groupValues = z.array(z.string().min(1).max(256)).min(1);
