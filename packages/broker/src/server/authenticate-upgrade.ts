@@ -10,7 +10,7 @@ import type { AuditSink } from '../flows/audit-sink.js';
 import { issuerNameOf, type Identity } from '../auth/identity.js';
 import { TOKEN_ISSUER, type TokenKeys } from '../auth/token-keys.js';
 import { bearerToken, type AuthIssue } from '../auth/verify-token.js';
-import { createBearerVerifier } from '../auth/verify-bearer.js';
+import { createBearerVerifier, type BearerVerifier } from '../auth/verify-bearer.js';
 import type { TrustedIssuer } from '../auth/trusted-issuer.js';
 import { peekToken } from '../auth/peek-token.js';
 import { createRejectionLimiter, DEFAULT_REJECTION_LIMITS, type RejectionLimits } from './rejection-limiter.js';
@@ -22,6 +22,8 @@ export type UpgradeAuthDeps = Readonly<{
   keys: TokenKeys;
   /** External issuers trusted beside the broker's own key (config `issuers`). */
   issuers?: readonly TrustedIssuer[];
+  /** The verifier to share with token refreshes (app.ts); built from keys and issuers when absent. */
+  verify?: BearerVerifier;
   audit: AuditSink;
   log: Logger;
   limits?: RejectionLimits;
@@ -41,7 +43,7 @@ export const createUpgradeAuthenticator = (deps: UpgradeAuthDeps): UpgradeAuthen
   const clock = deps.clock ?? (() => new Date());
   const limits = deps.limits ?? DEFAULT_REJECTION_LIMITS;
   const limiter = createRejectionLimiter(limits, clock);
-  const verify = createBearerVerifier(deps.keys, deps.issuers ?? []);
+  const verify = deps.verify ?? createBearerVerifier(deps.keys, deps.issuers ?? []);
   let timer: NodeJS.Timeout | undefined;
 
   // An audit that cannot take a rejection does not change it: the client is refused either way, and the
