@@ -17,8 +17,6 @@ export const AUDIT_EVENT_TYPES = [
   // refused with 401/403 (rate-limited: a flood becomes a few records and one count of the rest).
   'token.accepted',
   'token.rejected',
-  // A connection's token replaced by a fresh one for the same identity (auth.refresh), or a refresh refused.
-  'token.refreshed',
   'command.requested',
   // The policy's decision, after `command.requested` and before anything the decision allows.
   'command.decided',
@@ -37,6 +35,8 @@ export const AUDIT_EVENT_TYPES = [
   'credentials.issued',
   // Written by the log itself (never through append): a signed checkpoint, check-checkpoints.ts.
   'audit.checkpoint',
+  // A connection's token replaced by a fresh one for the same identity (auth.refresh), or a refresh refused.
+  'token.refreshed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
