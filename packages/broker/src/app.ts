@@ -19,6 +19,8 @@ import { loadOrCreateAuditSigningKey } from './audit/audit-signing-key.js';
 import { createCredentialSource } from './credentials/create-credential-source.js';
 import { createBrokerServer } from './server/http-server.js';
 import { createUpgradeAuthenticator } from './server/authenticate-upgrade.js';
+import { createBearerVerifier } from './auth/verify-bearer.js';
+import { createTokenRefresher } from './server/refresh-token.js';
 import { handleAgentConnection } from './server/agent-connection.js';
 import { runCommand } from './flows/run-command.js';
 import { resolveMaskStyle } from './masking/mask-key.js';
@@ -137,7 +139,10 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   };
   const hello = { brokerVersion: appEnv.version, cli: { version: cli.value.version, major: cli.value.major, versionText: cli.value.versionText } };
   // Every upgrade is audited: token.accepted (durable before the socket opens) or token.rejected (rate-limited).
-  const upgrades = createUpgradeAuthenticator({ keys, audit, log, onRejected: recorder.tokenRejected });
+  // One verifier (one cached key set per issuer) for upgrades and for the refreshes of open connections.
+  const verify = createBearerVerifier(keys, config.issuers);
+  const upgrades = createUpgradeAuthenticator({ keys, verify, audit, log, onRejected: recorder.tokenRejected });
+  const refresh = createTokenRefresher({ verify, audit, log });
   // /metrics on the broker's port, or on a listener of its own (metrics.listen) that agents need not reach.
   const serveMetrics = metrics === undefined ? undefined : metricsHandler(metrics.exposition);
   const metricsServer = serveMetrics === undefined || config.metrics.listen === undefined ? undefined : createMetricsServer(serveMetrics);
@@ -145,7 +150,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
     authenticate: upgrades.authenticate,
     onAgent: (ws, identity) => {
       ws.once('close', recorder.connectionOpened('agent', identity.sessionId));
-      handleAgentConnection(ws, identity, hello, (channel, run) => runCommand(runDeps, channel, run));
+      handleAgentConnection(ws, identity, hello, (channel, run) => runCommand(runDeps, channel, run), refresh);
     },
     onApprover: (ws, identity) => {
       ws.once('close', recorder.connectionOpened('approver', identity.sessionId));

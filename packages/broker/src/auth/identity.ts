@@ -2,6 +2,18 @@
 export const ROLES = ['agent', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Where an external token came from (auth/trusted-issuer.ts); absent on the broker's own tokens. */
+export type IdentitySource = Readonly<{
+  /** The trusted issuer's name: the namespace of agent, human (from a claim) and groups. */
+  name: string;
+  /** The token's `iss`. */
+  url: string;
+  /** The token's `sub`, as the issuer wrote it. */
+  subject: string;
+  /** The signing key's id, when the token names one. */
+  keyId: string | undefined;
+}>;
+
 export type Identity = Readonly<{
   /** The agent's name (token `sub`). */
   agent: string;
@@ -15,4 +27,9 @@ export type Identity = Readonly<{
   /** The token's id (`jti`): audited, never the token itself. */
   tokenId: string;
   expiresAt: Date;
+  /** The external issuer that vouched for this identity; absent = a broker-issued token. */
+  source?: IdentitySource;
 }>;
+
+/** The issuer name policy rules match (`issuers:`): the external issuer's, else the broker's own. */
+export const issuerNameOf = (identity: Pick<Identity, 'source'>): string => identity.source?.name ?? 'aws-guard';

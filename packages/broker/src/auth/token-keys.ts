@@ -21,6 +21,16 @@ const importPair = async (jwk: JWK & { d: string; kid: string }): Promise<TokenK
   });
 };
 
+/** Loads the key pair from the data dir, or null when there is none yet (doctor: look, never create). */
+export const loadTokenKeys = async (dataDir: string): Promise<TokenKeys | null> => {
+  try {
+    return await importPair(JSON.parse(await readFile(keyFile(dataDir), 'utf8')) as JWK & { d: string; kid: string });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+};
+
 /** Loads the key pair from the data dir, creating it (and the dir) on first use. */
 export const loadOrCreateTokenKeys = async (dataDir: string): Promise<TokenKeys> => {
   const path = keyFile(dataDir);

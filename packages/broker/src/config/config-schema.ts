@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 // Shared with the policy's role mappings (credentials section).
 import { EXTERNAL_ID, ROLE_ARN } from '@aws-guard/shared/iam-role';
+import type { TrustedIssuer } from '../auth/trusted-issuer.js';
+import { issuersInputSchema } from './issuers-schema.js';
 export { ROLE_ARN };
 
 const LISTEN = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
@@ -77,6 +79,9 @@ export const brokerConfigInputSchema = z.strictObject({
       listen: z.string().refine(isListenAddress, 'must be HOST:PORT with a port of 0-65535, e.g. 127.0.0.1:9464').optional(),
     })
     .optional(),
+  // External token issuers (OIDC, CI, Kubernetes) the broker trusts beside its own tokens (docs/identity.md);
+  // file only. Rules across keys in issuers-rules.ts.
+  issuers: issuersInputSchema.optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   // Must list exec/isolation.ts ISOLATION_MODES (config does not import exec).
   isolation: z.enum(['auto', 'bwrap', 'none']).optional(),
@@ -149,6 +154,8 @@ export type BrokerConfig = Readonly<{
   metrics: Readonly<{ enabled: boolean; listen: Readonly<{ host: string; port: number }> | undefined }>;
   /** The embedded audit log: seal the active file into a segment at this size; sign every N records or T seconds. */
   audit: Readonly<{ segmentBytes: number; checkpointRecords: number; checkpointSeconds: number }>;
+  /** External issuers whose tokens the broker accepts beside its own; empty = broker-issued tokens only. */
+  issuers: readonly TrustedIssuer[];
   /** Where each setting came from, for `doctor` and the start-up log. */
   sources: Readonly<Record<string, 'default' | 'file' | 'env' | 'flag'>>;
 }>;

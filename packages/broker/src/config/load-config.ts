@@ -8,6 +8,7 @@ import { CONFIG_DEFAULTS, CONFIG_ENV, brokerConfigInputSchema, type BrokerConfig
 import { credentialsProblems, resolveCredentials } from './credentials-rules.js';
 import { maskingProblems, resolveMasking } from './masking-rules.js';
 import { metricsProblems, resolveMetrics } from './metrics-rules.js';
+import { checkIssuers } from './issuers-rules.js';
 
 export type ConfigSources = Readonly<{
   /** Flag values by config key (`listen`, `dataDir`, `exec.timeout`, …); undefined = not given. */
@@ -82,6 +83,8 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
   problems.push(...credentialsProblems(input['credentials']));
   problems.push(...maskingProblems(input['masking']));
   problems.push(...metricsProblems(input['metrics'], input['listen']));
+  const issuers = checkIssuers(input['issuers'], sources.cwd);
+  problems.push(...issuers.problems);
 
   // Durations are checked beside the schema so that every problem is reported in one go.
   const exec = input['exec'];
@@ -133,6 +136,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
       isolation: cfg.isolation ?? CONFIG_DEFAULTS.isolation,
       credentials: resolveCredentials(cfg.credentials),
       masking: resolveMasking(cfg.masking, sources.cwd),
+      issuers: Object.freeze(issuers.issuers),
       audit: Object.freeze({
         segmentBytes: cfg.audit?.segmentBytes ?? CONFIG_DEFAULTS.audit.segmentBytes,
         checkpointRecords: cfg.audit?.checkpointRecords ?? CONFIG_DEFAULTS.audit.checkpointRecords,

@@ -11,7 +11,7 @@ import { evaluatePolicy } from '../policy/evaluate-policy.js';
 import { selectRoleMapping } from '../policy/select-role-mapping.js';
 import type { Policy, RoleMapping } from '../policy/policy.js';
 import type { RoleTarget } from '../credentials/credential-source.js';
-import type { Identity } from '../auth/identity.js';
+import { issuerNameOf, type Identity } from '../auth/identity.js';
 import type { AnalyzeOutcome } from './run-command.js';
 import type { Decision } from './refusal.js';
 import { selectMasking } from '../policy/select-masking.js';
@@ -71,7 +71,7 @@ export const createCommandJudge = (opts: JudgeOptions): Result<CommandJudge, str
         return { ok: false, issue: { code, message: stderr, exitCode } };
       },
       decide: (cmd: AwsCommand, identity: Identity): Decision => {
-        const who = { agent: identity.agent, human: identity.human, groups: identity.groups, role: identity.role, sessionId: identity.sessionId };
+        const who = { agent: identity.agent, human: identity.human, groups: identity.groups, role: identity.role, sessionId: identity.sessionId, issuer: issuerNameOf(identity) };
         const decision = evaluatePolicy(policy, cmd, who, context);
         // Chosen in the same synchronous call as the decision, so both come from the same policy even across a reload.
         const mapping = decision.decision === 'deny' ? undefined : selectRoleMapping(policy, who);

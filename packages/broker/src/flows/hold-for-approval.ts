@@ -14,7 +14,9 @@ export type Held =
   | Readonly<{ kind: 'approved'; approvalId: string; approvers: readonly string[] }>
   | Readonly<{ kind: 'refused'; code: string; reason: string; data: JsonObject }>
   | Readonly<{ kind: 'unavailable'; message: string }>
-  | Readonly<{ kind: 'abandoned'; approvalId: string }>;
+  | Readonly<{ kind: 'abandoned'; approvalId: string }>
+  /** Approved, but the connection's token expired meanwhile and no fresh one came: the approval stays unused. */
+  | Readonly<{ kind: 'expired'; approvalId: string; message: string }>;
 
 export type HoldDeps = Readonly<{
   store: ApprovalStore;
@@ -78,6 +80,14 @@ export const holdForApproval = async (deps: HoldDeps, channel: AgentChannel, cmd
   }
   if (request.state !== 'approved')
     return { kind: 'refused', code: `APPROVAL_${request.state.toUpperCase()}`, reason: `the approval request ${request.id} is ${request.state}`, data: { approvalId: request.id } };
+  // Checked before consume: the approval stays usable, so re-running the identical command with a fresh token runs it.
+  const validUntil = channel.validUntil?.() ?? channel.identity.expiresAt;
+  if (validUntil.getTime() <= Date.now())
+    return {
+      kind: 'expired',
+      approvalId: request.id,
+      message: `approval ${request.id} was granted, but the token expired at ${validUntil.toISOString()} while waiting and no fresh one arrived (AWS_GUARD_TOKEN_FILE is re-read during the wait): re-run the identical command to use the approval`,
+    };
   const used = await deps.store.consume(request.id);
   if (!used.ok) return { kind: 'refused', code: used.issue.code, reason: `the approval ${request.id} cannot be used: ${used.issue.message}`, data: { approvalId: request.id } };
   const approvers = used.value.approvals.map((v) => v.approver);

@@ -186,6 +186,7 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
         return channel.error('STORE_UNAVAILABLE', held.message, requestId);
       }
       if (held.kind === 'abandoned') return cancelled('approval', { approvalId: held.approvalId });
+      if (held.kind === 'expired') return refuse(`aws-guard: ${held.message} (request ${requestId})\n`, guardExit, 'AUTH_TOKEN_EXPIRED', { ...policyData, approvalId: held.approvalId, reason: held.message });
       if (held.kind === 'refused') {
         const out = formatAccessDenied({ cmd, reason: held.reason, rule: decision.rule, requestId, cliMajor: deps.cli.major });
         return refuse(out.stderr, out.exitCode, held.code, { ...held.data, ...policyData, reason: held.reason });

@@ -5,7 +5,7 @@ import type { PolicyProblem } from './check-policy-rules.js';
 
 const COMMAND_SELECTORS = ['actions', 'commands', 'risks'] as const;
 /** A reveal to every caller must be said out loud (`agents: ['*']`), never be the result of a forgotten key. */
-const AUDIENCE_SELECTORS = ['agents', 'humans', 'groups', 'roles'] as const;
+const AUDIENCE_SELECTORS = ['agents', 'humans', 'groups', 'roles', 'issuers'] as const;
 const MASKS = ['mask', 'patterns'] as const;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

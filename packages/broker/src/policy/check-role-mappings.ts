@@ -3,7 +3,7 @@
 import type { PolicyProblem } from './check-policy-rules.js';
 
 /** A mapping for everyone would silently replace the broker's configured mode; saying so takes `agents: ['*']`. */
-const SELECTORS = ['agents', 'humans', 'groups'] as const;
+const SELECTORS = ['agents', 'humans', 'groups', 'issuers'] as const;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

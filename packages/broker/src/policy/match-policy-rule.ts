@@ -15,7 +15,12 @@ export type PolicyIdentity = Readonly<{
   /** The token's role (`agent`, `approver`, `admin`). */
   role: string;
   sessionId: string;
+  /** Who vouched for the caller (auth/identity.ts issuerNameOf); absent = the broker's own tokens. */
+  issuer?: string;
 }>;
+
+/** The issuer name rules match: a caller with none named came with a broker-issued token. */
+export const issuerOf = (who: Pick<PolicyIdentity, 'issuer'>): string => who.issuer ?? 'aws-guard';
 
 export type PolicyContext = Readonly<{
   /** The AWS account the broker's credentials act in, when known. */
@@ -51,6 +56,7 @@ export const ruleConditionsHold = (rule: PolicyRule, cmd: AwsCommand, who: Polic
   if (rule.agents !== undefined && !matchAnyGlob(rule.agents, who.agent, EXACT_CASE)) return false;
   if (rule.humans !== undefined && !matchAnyGlob(rule.humans, who.human, EXACT_CASE)) return false;
   if (rule.roles !== undefined && !matchAnyGlob(rule.roles, who.role, EXACT_CASE)) return false;
+  if (rule.issuers !== undefined && !matchAnyGlob(rule.issuers, issuerOf(who), EXACT_CASE)) return false;
   const groups = rule.groups;
   if (groups !== undefined && !who.groups.some((g) => matchAnyGlob(groups, g, EXACT_CASE))) return false;
   if (!matchKnown(rule.regions, cmd.region ?? ctx.defaultRegion, stance)) return false;

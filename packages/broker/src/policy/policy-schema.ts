@@ -43,6 +43,7 @@ const ruleSelectors = {
   humans: globs('human').optional(),
   groups: globs('group').optional().describe("group globs; any of the caller's groups may match"),
   roles: globs('token role').optional(),
+  issuers: globs('token issuer name').optional().describe("who vouched for the caller: 'aws-guard' (the broker's own tokens) or a name from the broker config's issuers"),
   regions: globs('region').optional(),
   accounts: globs('account id').optional(),
   params: z
@@ -70,6 +71,7 @@ export const roleMappingSchema = z
     agents: globs('agent name').optional(),
     humans: globs('human').optional(),
     groups: globs('group').optional().describe("group globs; any of the caller's groups may match"),
+    issuers: globs('token issuer name').optional().describe("'aws-guard' or a name from the broker config's issuers"),
     roleArn: z.string().regex(ROLE_ARN, ROLE_ARN_MESSAGE).describe("the role assumed (STS AssumeRole) with the broker's own credentials"),
     externalId: z.string().regex(EXTERNAL_ID, EXTERNAL_ID_MESSAGE).optional().describe('sent as ExternalId'),
     durationSeconds: z

@@ -19,6 +19,8 @@ export type Selectors = Readonly<{
   humans?: readonly string[];
   groups?: readonly string[];
   roles?: readonly string[];
+  /** Issuer names (`aws-guard` or a config `issuers` name). */
+  issuers?: readonly string[];
   regions?: readonly string[];
   accounts?: readonly string[];
   /** Value globs by parameter name as written in the file; a single glob is normalised to a list. */
@@ -42,6 +44,7 @@ export type RoleMapping = Readonly<{
   agents?: readonly string[];
   humans?: readonly string[];
   groups?: readonly string[];
+  issuers?: readonly string[];
   roleArn: string;
   externalId?: string;
   durationSeconds?: number;

@@ -27,6 +27,7 @@ const asRule = (entry: MaskingRule): PolicyRule => ({
   humans: entry.humans,
   groups: entry.groups,
   roles: entry.roles,
+  issuers: entry.issuers,
   regions: entry.regions,
   accounts: entry.accounts,
   params: entry.params,

@@ -25,6 +25,11 @@ export type FileLink = Readonly<{
 
 export type AgentChannel = Readonly<{
   identity: Identity;
+  /**
+   * Until when the connection's token (or the fresher one the shim sent with auth.refresh) is valid: an approval
+   * granted later is not used on this connection (hold-for-approval.ts). Absent = identity.expiresAt.
+   */
+  validUntil?: () => Date;
   /** Tells the shim the request id and whether to start streaming its stdin. */
   accept: (requestId: string, stdin: boolean) => void;
   /** Sends output; the promise (if any) resolves when the agent has room for more. */

@@ -9,23 +9,29 @@ import { CLOSE_CODES, FLOW_WINDOW_BYTES, MAX_DATA_CHUNK_BYTES } from '@aws-guard
 import type { CommandRun, ServerMessage } from '@aws-guard/shared/protocol/messages';
 import { negotiateVersion, PROTOCOL_VERSION } from '@aws-guard/shared/protocol/version';
 import type { Identity } from '../auth/identity.js';
+import type { Result } from '@aws-guard/shared/result';
 import { CLIENT_FILE_MESSAGES, type AgentChannel, type CancelReason, type ClientFileMessage, type FileEvent, type FileLink, type ServerFileMessage } from './agent-channel.js';
 
 export type BrokerHelloInfo = Readonly<{ brokerVersion: string; cli: { version: string; major: number; versionText: string } }>;
 export type CommandHandler = (channel: AgentChannel, run: CommandRun) => Promise<void>;
+/** Checks a fresher token for this connection's identity (server/refresh-token.ts); absent = refreshes are ignored. */
+export type TokenRefresher = (current: Identity, token: string) => Promise<Result<Identity>>;
 
 const HELLO_TIMEOUT_MS = 10_000;
 
 const toBuffer = (data: RawData): Buffer =>
   Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
 
-export const handleAgentConnection = (ws: WebSocket, identity: Identity, hello: BrokerHelloInfo, onCommand: CommandHandler): void => {
+export const handleAgentConnection = (ws: WebSocket, identity: Identity, hello: BrokerHelloInfo, onCommand: CommandHandler, refresh?: TokenRefresher): void => {
   let phase: 'hello' | 'ready' | 'running' | 'closed' = 'hello';
   const cancel = new AbortController();
   const windows = { stdout: createFlowWindow(FLOW_WINDOW_BYTES), stderr: createFlowWindow(FLOW_WINDOW_BYTES), download: createFlowWindow(FLOW_WINDOW_BYTES) };
   let fileListener: ((event: FileEvent) => void) | undefined;
   let stdinTarget: Writable | null = null;
   let cancelReason: CancelReason = 'disconnect';
+  let validUntil = identity.expiresAt;
+  // Refreshes are checked one at a time, in order: a slow older one never overwrites a newer expiry.
+  let refreshing: Promise<void> = Promise.resolve();
 
   const send = (message: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(encodeMessage(message));
@@ -56,6 +62,7 @@ export const handleAgentConnection = (ws: WebSocket, identity: Identity, hello: 
 
   const channel: AgentChannel = Object.freeze({
     identity,
+    validUntil: () => validUntil,
     cancelled: cancel.signal,
     accept: (requestId, stdin) => send({ type: 'command.accepted', requestId, stdin }),
     approvalPending: (message) => send(message),
@@ -126,6 +133,19 @@ export const handleAgentConnection = (ws: WebSocket, identity: Identity, hello: 
       case 'command.cancel':
         cancelReason = message.reason;
         return cancel.abort(cancelReason);
+      case 'auth.refresh': {
+        if (phase !== 'ready' && phase !== 'running') return refuse('PROTOCOL_UNEXPECTED', 'auth.refresh before hello', CLOSE_CODES.protocolError);
+        if (refresh === undefined) return;
+        const token = message.token;
+        refreshing = refreshing.then(async () => {
+          const checked = await refresh(identity, token);
+          // A token for someone else on this connection is an attack or a misconfiguration: end it. One that does not
+          // verify (a file caught mid-write, an expired one) changes nothing: the current expiry still holds.
+          if (checked.ok) validUntil = checked.value.expiresAt;
+          else if (checked.issue.code === 'AUTH_REFRESH_MISMATCH') channel.error(checked.issue.code, checked.issue.message);
+        });
+        return;
+      }
       case 'flow.ack':
         if (message.stream === 'stdout' || message.stream === 'stderr' || message.stream === 'download') windows[message.stream].acked(message.bytes);
         return;

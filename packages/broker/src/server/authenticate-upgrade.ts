@@ -7,9 +7,11 @@ import type { JsonObject } from '@aws-guard/shared/audit/audit-record';
 import { APPROVER_PATH } from '@aws-guard/shared/protocol/endpoints';
 import type { Logger } from '../log/create-logger.js';
 import type { AuditSink } from '../flows/audit-sink.js';
-import type { Identity } from '../auth/identity.js';
+import { issuerNameOf, type Identity } from '../auth/identity.js';
 import { TOKEN_ISSUER, type TokenKeys } from '../auth/token-keys.js';
-import { bearerToken, verifyToken, type AuthIssue } from '../auth/verify-token.js';
+import { bearerToken, type AuthIssue } from '../auth/verify-token.js';
+import { createBearerVerifier, type BearerVerifier } from '../auth/verify-bearer.js';
+import type { TrustedIssuer } from '../auth/trusted-issuer.js';
 import { peekToken } from '../auth/peek-token.js';
 import { createRejectionLimiter, DEFAULT_REJECTION_LIMITS, type RejectionLimits } from './rejection-limiter.js';
 
@@ -18,6 +20,10 @@ export type UpgradeOrigin = Readonly<{ remoteAddress: string | undefined }>;
 
 export type UpgradeAuthDeps = Readonly<{
   keys: TokenKeys;
+  /** External issuers trusted beside the broker's own key (config `issuers`). */
+  issuers?: readonly TrustedIssuer[];
+  /** The verifier to share with token refreshes (app.ts); built from keys and issuers when absent. */
+  verify?: BearerVerifier;
   audit: AuditSink;
   log: Logger;
   limits?: RejectionLimits;
@@ -39,6 +45,7 @@ export const createUpgradeAuthenticator = (deps: UpgradeAuthDeps): UpgradeAuthen
   const clock = deps.clock ?? (() => new Date());
   const limits = deps.limits ?? DEFAULT_REJECTION_LIMITS;
   const limiter = createRejectionLimiter(limits, clock);
+  const verify = deps.verify ?? createBearerVerifier(deps.keys, deps.issuers ?? []);
   let timer: NodeJS.Timeout | undefined;
 
   // An audit that cannot take a rejection does not change it: the client is refused either way, and the
@@ -75,8 +82,11 @@ export const createUpgradeAuthenticator = (deps: UpgradeAuthDeps): UpgradeAuthen
         data: {
           channel,
           tokenId: identity.tokenId,
-          issuer: TOKEN_ISSUER,
-          keyId: deps.keys.keyId,
+          // Issuer, subject and key as the token said them, beside the mapped identity in actor; never the token.
+          issuer: identity.source?.url ?? TOKEN_ISSUER,
+          issuerName: issuerNameOf(identity),
+          subject: identity.source?.subject ?? identity.agent,
+          keyId: identity.source === undefined ? deps.keys.keyId : identity.source.keyId ?? null,
           groups: [...identity.groups],
           expiresAt: identity.expiresAt.toISOString(),
           remoteAddress: origin.remoteAddress ?? 'unknown',
@@ -93,7 +103,7 @@ export const createUpgradeAuthenticator = (deps: UpgradeAuthDeps): UpgradeAuthen
     authenticate: async (authorization, path, origin) => {
       const channel = path === APPROVER_PATH ? 'approver' : 'agent';
       const token = bearerToken(authorization);
-      const verified = token.ok ? await verifyToken(deps.keys, token.value, channel === 'approver' ? ['approver', 'admin'] : ['agent'], clock) : token;
+      const verified = token.ok ? await verify(token.value, channel === 'approver' ? ['approver', 'admin'] : ['agent'], clock()) : token;
       if (verified.ok) return accepted(verified.value, channel, origin);
       await rejected(verified.issue, channel, origin, token.ok ? token.value : undefined);
       return fail(verified.issue.code, verified.issue.message);

@@ -109,6 +109,23 @@ t.test('identity: agents, humans, groups and roles are globs; all given must mat
   t.match(evaluatePolicy(policy, attachPolicy, { ...WHO, groups: ['oncall'], role: 'admin' }), { rule: 'default:privilege' });
 });
 
+t.test('issuers: rules match who vouched for the caller; broker-issued tokens are aws-guard', async (t) => {
+  const policy = rules(`  - { id: ci-deploys, effect: allow, actions: ['s3:Delete*'], issuers: [github], groups: ['github/acme/app'] }
+  - { id: no-k8s-iam, effect: deny, actions: ['iam:*'], issuers: ['k8s-*'] }
+  - { id: own-tokens, effect: allow, actions: ['secretsmanager:*'], issuers: [aws-guard] }
+`);
+  const gh: PolicyIdentity = { ...WHO, agent: 'github/repo:acme/app:ref:refs/heads/main', groups: ['github/acme/app'], issuer: 'github' };
+  const table: [string, PolicyIdentity, typeof deleteBucket extends (b: string) => infer C ? C : never, string][] = [
+    ['a GitHub job of the repo deletes', gh, deleteBucket('b'), 'ci-deploys'],
+    ['the same group from another issuer does not', { ...gh, issuer: 'gitlab' }, deleteBucket('b'), 'default:destructive'],
+    ['a broker token with the same group does not', { ...gh, issuer: undefined }, deleteBucket('b'), 'default:destructive'],
+    ['a Kubernetes pod never touches IAM', { ...WHO, issuer: 'k8s-prod' }, attachPolicy, 'no-k8s-iam'],
+    ['a broker token reads secrets', WHO, getSecret, 'own-tokens'],
+    ['an external token does not', { ...WHO, issuer: 'github' }, getSecret, 'default:secret_read'],
+  ];
+  for (const [what, who, cmd, rule] of table) t.equal(evaluatePolicy(policy, cmd, who).rule, rule, what);
+});
+
 t.test('regions and accounts: an unknown value matches deny and approve rules but never allow rules', async (t) => {
   const policy = rules(`  - { id: eu-only-deny, effect: deny, actions: ['s3:Delete*'], regions: ['eu-*'] }
   - { id: prod-account-approve, effect: approve, actions: ['s3:Put*'], accounts: ['111111111111'] }

@@ -112,7 +112,7 @@ masking:
     /^masking\.1\.id: duplicate masking id "dup" \(first used by masking\.0\) \(line 7, masking "dup"\)$/,
     /^masking\.1\.reveal: an entry either masks \(mask, patterns\) or reveals \(reveal\): split it in two \(line 10, masking "dup"\)$/,
     /^masking\.2: needs at least one of actions, commands, risks/,
-    /^masking\.3\.reveal: needs at least one of agents, humans, groups, roles to say who sees the values/,
+    /^masking\.3\.reveal: needs at least one of agents, humans, groups, roles, issuers to say who sees the values/,
     /^masking\.4: needs mask, patterns or reveal/,
     /^masking\.5\.colour: unknown key \(misspelt\?\) \(line 22, masking "bad-patterns"\)$/,
     /^masking\.5\.patterns\.0: not a valid regular expression: .* \(line 21, masking "bad-patterns"\)$/,

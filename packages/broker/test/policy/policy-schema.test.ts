@@ -18,7 +18,7 @@ t.test('the JSON Schema is strict where the loader is strict', async (t) => {
   const rule = schema.properties.rules.items;
   t.equal(rule.additionalProperties, false, 'a misspelt rule key is an editor error too');
   t.same(rule.required.sort(), ['effect', 'id']);
-  t.same(Object.keys(rule.properties).sort(), ['accounts', 'actions', 'agents', 'approval', 'commands', 'effect', 'groups', 'humans', 'id', 'message', 'params', 'regions', 'risks', 'roles', 'timeout']);
+  t.same(Object.keys(rule.properties).sort(), ['accounts', 'actions', 'agents', 'approval', 'commands', 'effect', 'groups', 'humans', 'id', 'issuers', 'message', 'params', 'regions', 'risks', 'roles', 'timeout']);
 });
 
 t.test('role mappings are strict too, and need an id and a role', async (t) => {
@@ -26,7 +26,7 @@ t.test('role mappings are strict too, and need an id and a role', async (t) => {
   const mapping = schema.properties.credentials.items;
   t.equal(mapping.additionalProperties, false);
   t.same(mapping.required.sort(), ['id', 'roleArn']);
-  t.same(Object.keys(mapping.properties).sort(), ['agents', 'durationSeconds', 'externalId', 'groups', 'humans', 'id', 'roleArn']);
+  t.same(Object.keys(mapping.properties).sort(), ['agents', 'durationSeconds', 'externalId', 'groups', 'humans', 'id', 'issuers', 'roleArn']);
 });
 
 t.test('masking entries are strict too, need an id, and take the rule selectors', async (t) => {
@@ -34,5 +34,5 @@ t.test('masking entries are strict too, need an id, and take the rule selectors'
   const entry = schema.properties.masking.items;
   t.equal(entry.additionalProperties, false);
   t.same(entry.required, ['id']);
-  t.same(Object.keys(entry.properties).sort(), ['accounts', 'actions', 'agents', 'commands', 'groups', 'humans', 'id', 'mask', 'params', 'patterns', 'regions', 'reveal', 'risks', 'roles']);
+  t.same(Object.keys(entry.properties).sort(), ['accounts', 'actions', 'agents', 'commands', 'groups', 'humans', 'id', 'issuers', 'mask', 'params', 'patterns', 'regions', 'reveal', 'risks', 'roles']);
 });

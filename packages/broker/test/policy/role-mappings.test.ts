@@ -84,7 +84,7 @@ credentials:
   const expected = [
     /^credentials\.0\.roleArn: must be an IAM role ARN .* \(line 6, mapping "a"\)$/,
     /^credentials\.1\.id: duplicate mapping id "a" \(first used by credentials\.0\) \(line 7, mapping "a"\)$/,
-    /^credentials\.1: needs at least one of agents, humans, groups \(agents: \['\*'\] maps every caller\)/,
+    /^credentials\.1: needs at least one of agents, humans, groups, issuers \(agents: \['\*'\] maps every caller\)/,
     /^credentials\.1\.durationSeconds: must be at least 900 \(STS minimum\) \(line 9, mapping "a"\)$/,
     /^credentials\.1\.externalId: must be 2-1224 characters/,
     /^credentials\.1\.role: unknown key \(misspelt\?\) \(line 11, mapping "a"\)$/,
@@ -92,4 +92,21 @@ credentials:
   ];
   for (const pattern of expected) t.ok(details.some((d) => pattern.test(d)), `reports ${pattern}`);
   t.equal(details.length, expected.length, `exactly these problems:\n${details.join('\n')}`);
+});
+
+t.test('issuers: a mapping can be for the callers one issuer vouched for', async (t) => {
+  const policy = policyOf(`version: 1
+rules: []
+credentials:
+  - { id: gha-prod, issuers: [github], groups: ['github/acme'], roleArn: ${ROLE_CI} }
+  - { id: pods, issuers: ['k8s-*'], roleArn: ${ROLE_B} }
+  - { id: own, issuers: [aws-guard], groups: ['github/acme'], roleArn: ${ROLE_A} }
+`);
+  const table: Array<[string, MappingIdentity, string | undefined]> = [
+    ['a GitHub job of acme', who({ issuer: 'github', groups: ['github/acme'] }), 'gha-prod'],
+    ['a GitHub job elsewhere', who({ issuer: 'github', groups: ['github/other'] }), undefined],
+    ['any pod of a k8s-* cluster', who({ issuer: 'k8s-eu' }), 'pods'],
+    ['a broker token naming the same group', who({ groups: ['github/acme'] }), 'own'],
+  ];
+  for (const [what, caller, expected] of table) t.equal(selectRoleMapping(policy, caller)?.id, expected, what);
 });

@@ -86,6 +86,8 @@ function statusOf(record: AuditRecord): StatusName {
   if (record.type === 'command.executed') return record.data['exitCode'] === 0 ? 'Success' : 'Failure';
   // A deny is the command's end (refused next); allow and approve leave the outcome open.
   if (record.type === 'command.decided') return record.data['decision'] === 'deny' ? 'Failure' : 'Other';
+  // A refresh the broker did not take carries the refusal's code (identity.md "Tokens that rotate").
+  if (record.type === 'token.refreshed') return record.code === undefined ? 'Success' : 'Failure';
   return STATUS_BY_TYPE[record.type] ?? 'Success';
 }
 

@@ -11,6 +11,9 @@ import { loadDefaultPolicy } from '@aws-guard/broker/policy/default-policy';
 import { pingRedis, redisUrlForDisplay } from '@aws-guard/broker/approval/ping-redis';
 import { check, type DoctorCheck } from '../doctor/doctor-check.js';
 import { checkAgentToken } from '../doctor/check-agent-token.js';
+import { checkTokenMapping } from '../doctor/check-token-mapping.js';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { checkBrokerReady } from '../doctor/check-broker-ready.js';
 import { checkAuditChain, checkDataDirWritable, checkRedisAuditChain } from '../doctor/check-data-dir.js';
 import { doctorExitCode, formatDoctorJson, formatDoctorText } from '../doctor/format-doctor-report.js';
@@ -23,10 +26,27 @@ export type DoctorOptions = Readonly<{
   policy?: string;
   isolation?: string;
   redis?: string;
+  token?: string;
   json?: boolean;
 }>;
 
-export type DoctorIo = Pick<CommandContext, 'env' | 'stdout' | 'stderr'> & Readonly<{ cwd: string; now?: () => Date }>;
+export type DoctorIo = Pick<CommandContext, 'env' | 'stdout' | 'stderr'> & Readonly<{ cwd: string; now?: () => Date; stdin?: NodeJS.ReadableStream }>;
+
+/** The token to explain, from a file or stdin (`-`), trimmed; a read failure is a FAIL line, not a crash. */
+const readTokenArg = async (arg: string, io: DoctorIo): Promise<{ ok: true; token: string } | { ok: false; check: DoctorCheck }> => {
+  try {
+    let text: string;
+    if (arg === '-') {
+      const chunks: Buffer[] = [];
+      for await (const c of io.stdin ?? process.stdin) chunks.push(Buffer.from(c as Buffer));
+      text = Buffer.concat(chunks).toString('utf8');
+    } else text = await readFile(resolve(io.cwd, arg), 'utf8');
+    const token = text.trim();
+    return token === '' ? { ok: false, check: check('token', 'FAIL', `${arg === '-' ? 'stdin' : arg} holds no token`) } : { ok: true, token };
+  } catch (e) {
+    return { ok: false, check: check('token', 'FAIL', `cannot read ${arg} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`) };
+  }
+};
 
 /** The broker's config as `aws-guard broker` with the same flags would load it; if invalid, what is usable of it. */
 const brokerConfig = (opts: DoctorOptions, io: DoctorIo): { check: DoctorCheck; config: BrokerConfig | undefined } => {
@@ -79,6 +99,12 @@ export async function runDoctor(opts: DoctorOptions, io: DoctorIo): Promise<numb
   const brokerUrl = io.env['AWS_GUARD_URL'];
   if (brokerUrl !== undefined && brokerUrl !== '') checks.push(await checkBrokerReady(brokerUrl));
   checks.push(checkAgentToken(io.env, (io.now ?? (() => new Date()))()));
+  if (opts.token !== undefined) {
+    const read = await readTokenArg(opts.token, io);
+    if (!read.ok) checks.push(read.check);
+    else if (config === undefined || configCheck.status === 'FAIL') checks.push(check('token', 'FAIL', 'not checked: the broker config does not load'));
+    else checks.push(...(await checkTokenMapping(config, read.token, (io.now ?? (() => new Date()))())));
+  }
   io.stdout.write(opts.json ? formatDoctorJson(checks) : formatDoctorText(checks));
   return doctorExitCode(checks);
 }

@@ -13,6 +13,7 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
     .option('--policy <file>', 'policy YAML (env AWS_GUARD_POLICY; default: the built-in policy)')
     .option('--isolation <mode>', 'auto|bwrap|none (env AWS_GUARD_ISOLATION; default auto)')
     .option('--redis <url>', 'check that this Redis answers (env AWS_GUARD_REDIS)')
+    .option('--token <file>', 'show how this token (a file, or - for stdin) maps: issuer, identity, groups, role, the policy rules that name it; or exactly why it is refused')
     .option('--json', 'print one JSON object: {ok, checks: [{name, status, reason}]}')
     .action(async (opts: DoctorOptions) => ctx.setExitCode(await (await import('./doctor-run.js')).runDoctor(opts, { ...ctx, cwd: process.cwd() })));
 };

@@ -42,7 +42,14 @@ export const checkAgentToken = (env: Readonly<Record<string, string | undefined>
   }
   const claims = claimsOf(token.trim());
   if (claims === undefined) return check(NAME, 'FAIL', `${where} is not a JWT (three base64url parts, a JSON payload)`);
-  const { sub, human, role, exp } = claims;
+  const { sub, human, role, exp, iss } = claims;
+  // A token from the organisation's own issuer (docs/identity.md): only the broker's config says how it maps.
+  if (typeof iss === 'string' && iss !== 'aws-guard') {
+    if (typeof exp !== 'number') return check(NAME, 'FAIL', `${where}: a token from ${iss} without exp, which the broker refuses`);
+    const left = exp * 1000 - now.getTime();
+    if (left <= 0) return check(NAME, 'FAIL', `a token from ${iss}: expired at ${new Date(exp * 1000).toISOString()}${file !== undefined && where !== 'AWS_GUARD_TOKEN' ? ' (the issuer should rewrite the file)' : ''}`);
+    return check(NAME, 'OK', `a token from ${iss} for subject ${String(sub ?? '?')}, expires in ${describeLeft(left)}: \`aws-guard doctor --config … --token ${where === 'AWS_GUARD_TOKEN' ? '-' : file}\` shows how the broker maps it`);
+  }
   if (typeof sub !== 'string' || typeof exp !== 'number') return check(NAME, 'FAIL', `${where} lacks the claims of an aws-guard token (sub, exp)`);
   const who = `agent ${sub}${typeof human === 'string' ? ` for ${human}` : ''}, role ${String(role ?? '?')}`;
   const left = exp * 1000 - now.getTime();

@@ -6,7 +6,8 @@ import { FLOW_WINDOW_BYTES, MAX_DATA_CHUNK_BYTES } from '@aws-guard/shared/proto
 import { FORWARDED_ENV_NAMES, type ApprovalPending, type ForwardedEnv } from '@aws-guard/shared/protocol/messages';
 import { formatDuration } from '@aws-guard/shared/duration';
 import { connectBroker, type BrokerConnection } from '../client/broker-client.js';
-import { readShimConfig } from './shim-config.js';
+import { readShimConfig, type ShimConfig } from './shim-config.js';
+import { watchTokenFile } from './watch-token-file.js';
 import { SHIM_EXIT, SIGNAL_EXIT, type ShimIo, type ShimSignal } from './shim-io.js';
 import { createShimFiles, isFileMessage } from '../files/shim-files.js';
 
@@ -38,10 +39,10 @@ export const runShim = async (io: ShimIo): Promise<number> => {
     await write(io.stderr, `aws-guard: ${connected.issue.message}\n`);
     return SHIM_EXIT.gatewayFailure;
   }
-  return relayCommand(io, connected.value, config.value.approvalWaitMs);
+  return relayCommand(io, connected.value, config.value);
 };
 
-const relayCommand = (io: ShimIo, conn: BrokerConnection, approvalWaitMs: number): Promise<number> =>
+const relayCommand = (io: ShimIo, conn: BrokerConnection, { approvalWaitMs, token, tokenFile }: ShimConfig): Promise<number> =>
   new Promise<number>((resolve) => {
     const stdinWindow = createFlowWindow(FLOW_WINDOW_BYTES);
     let signalled: ShimSignal | undefined;
@@ -117,9 +118,11 @@ const relayCommand = (io: ShimIo, conn: BrokerConnection, approvalWaitMs: number
         finish(SHIM_EXIT.gatewayFailure, `no decision on ${pending.approvalId} within ${formatDuration(waitMs)}; it stays pending until ${until.toISOString()}: once approved, run the identical command again to execute it`);
       }, waitMs);
       giveUp.unref();
+      const stopWatching = tokenFile === undefined ? () => undefined : watchTokenFile(tokenFile, token, (fresh) => conn.send({ type: 'auth.refresh', token: fresh }));
       // Approved (the command starts) or finished: the wait, its time limit and its indicator end together.
       endApprovalWait = () => {
         clearTimeout(giveUp);
+        stopWatching();
         if (ticker === undefined) return;
         clearInterval(ticker);
         lastWrite = lastWrite.then(() => write(io.stderr, '\r\x1b[2K'));

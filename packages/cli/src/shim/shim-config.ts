@@ -6,7 +6,13 @@ import { AGENT_PATH } from '@aws-guard/shared/protocol/endpoints';
 import { channelUrl } from '../client/broker-url.js';
 import { parseDuration } from '@aws-guard/shared/duration';
 
-export type ShimConfig = Readonly<{ url: string; token: string; approvalWaitMs: number }>;
+export type ShimConfig = Readonly<{
+  url: string;
+  token: string;
+  approvalWaitMs: number;
+  /** Where the token came from when it was read from AWS_GUARD_TOKEN_FILE: re-read during an approval wait. */
+  tokenFile?: string;
+}>;
 
 /** How long the shim waits for an approval before it gives up (DESIGN §4); AWS_GUARD_APPROVAL_WAIT overrides. */
 export const DEFAULT_APPROVAL_WAIT_MS = 5 * 60_000;
@@ -26,7 +32,8 @@ export const readShimConfig = (env: Readonly<Record<string, string | undefined>>
   if (!url.ok) return url;
   let token = env['AWS_GUARD_TOKEN'];
   const file = env['AWS_GUARD_TOKEN_FILE'];
-  if ((token === undefined || token === '') && file !== undefined && file !== '') {
+  const fromFile = (token === undefined || token === '') && file !== undefined && file !== '';
+  if (fromFile) {
     try {
       token = readFileSync(file, 'utf8').trim();
     } catch (e) {
@@ -37,5 +44,5 @@ export const readShimConfig = (env: Readonly<Record<string, string | undefined>>
   const wait = env['AWS_GUARD_APPROVAL_WAIT'];
   const approvalWait = wait === undefined || wait === '' ? ok(DEFAULT_APPROVAL_WAIT_MS) : parseDuration(wait);
   if (!approvalWait.ok) return fail('SHIM_CONFIG', `AWS_GUARD_APPROVAL_WAIT: ${approvalWait.issue.message}`);
-  return ok({ url: url.value, token: token.trim(), approvalWaitMs: approvalWait.value });
+  return ok({ url: url.value, token: token.trim(), approvalWaitMs: approvalWait.value, ...(fromFile ? { tokenFile: file } : {}) });
 };

@@ -35,6 +35,8 @@ export const AUDIT_EVENT_TYPES = [
   'credentials.issued',
   // Written by the log itself (never through append): a signed checkpoint, check-checkpoints.ts.
   'audit.checkpoint',
+  // A connection's token replaced by a fresh one for the same identity (auth.refresh), or a refresh refused.
+  'token.refreshed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -99,6 +99,13 @@ export const uploadEndSchema = z.strictObject({ type: z.literal('upload.end'), i
 /** The file changed or vanished while it was read: the command does not run with half a file. */
 export const uploadFailedSchema = z.strictObject({ type: z.literal('upload.failed'), id: rootId, path: relPath, message: text(2048) });
 
+/**
+ * A fresh token for this connection (docs/identity.md "Tokens that rotate"): the shim re-reads
+ * AWS_GUARD_TOKEN_FILE while it waits for an approval and sends the token when it changed. The broker accepts it
+ * only for the same identity; it extends how long the connection's approval may be used, nothing else.
+ */
+export const authRefreshSchema = z.strictObject({ type: z.literal('auth.refresh'), token: text(16 * 1024) });
+
 export const clientMessageSchema = z.discriminatedUnion('type', [
   clientHelloSchema,
   commandRunSchema,
@@ -111,6 +118,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   uploadBeginSchema,
   uploadEndSchema,
   uploadFailedSchema,
+  authRefreshSchema,
 ]);
 
 export const serverHelloSchema = z.strictObject({

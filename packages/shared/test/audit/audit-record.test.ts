@@ -9,7 +9,7 @@ t.test('the event types written today are stable', async (t) => {
     'broker.started', 'broker.stopped', 'broker.recovered', 'policy.loaded', 'token.accepted', 'token.rejected',
     'command.requested', 'command.decided', 'command.refused', 'command.started', 'command.executed', 'command.cancelled', 'command.failed',
     'approval.requested', 'approval.approved', 'approval.denied', 'approval.consumed', 'approval.expired', 'approval.cancelled',
-    'credentials.issued', 'audit.checkpoint',
+    'credentials.issued', 'audit.checkpoint', 'token.refreshed',
   ]);
   t.equal(isAuditEventType('command.requested'), true);
   t.equal(isAuditEventType('command.deleted'), false);
