@@ -106,7 +106,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
     exec: config.exec,
     files: config.files,
     // One limiter per broker: every agent connection shares these slots.
-    slots: createExecutionSlots({ max: config.exec.maxConcurrent }),
+    slots: createExecutionSlots({ max: config.exec.maxConcurrent, maxPerAgent: config.exec.maxPerAgent }),
     isolation: isolation.value,
     runCli: executor.run,
     analyze: judge.value.analyze,
