@@ -55,7 +55,7 @@ const rssBefore = readVmBytes(pid, 'VmRSS');
 const held = [];
 const t0 = performance.now();
 for (let i = 0; i < CONNECTIONS; i += OPEN_AT_ONCE) {
-  const batch = await Promise.all(Array.from({ length: Math.min(OPEN_AT_ONCE, CONNECTIONS - i) }, () => connectBroker({ url: env.url, token, clientVersion: 'bench', timeoutMs: 60_000 })));
+  const batch = await Promise.all(Array.from({ length: Math.min(OPEN_AT_ONCE, CONNECTIONS - i) }, () => connectBroker({ url: `${env.url}/v1/agent`, token, clientVersion: 'bench', timeoutMs: 60_000 })));
   for (const c of batch) {
     if (!c.ok) throw new Error(`connection ${held.length + 1} failed: ${c.issue.message}`);
     c.value.listen({ onMessage: () => undefined, onData: () => undefined, onClose: () => undefined });

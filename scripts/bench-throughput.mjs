@@ -5,7 +5,8 @@
 // `--executor warm` and `--executor spawn`, both `--isolation none` and the default `exec.maxConcurrent` (8).
 // Per column: commands/s, p50/p95/max latency, the broker's peak RSS (VmHWM of the Node process; the warm
 // workers are separate processes), and its audit: exactly AGENTS×COMMANDS `command.executed` records, and
-// `aws-guard audit verify` passing. Targets: ≥ 25 commands/s, peak RSS ≤ 400 MB.
+// `aws-guard audit verify` passing; and CPU per command by process (broker, CLIs, moto, the agents), whose sum
+// bounds the rate two idle cores could reach. Targets: ≥ 25 commands/s, peak RSS ≤ 400 MB.
 // Usage: node scripts/bench-throughput.mjs [AGENTS] [COMMANDS] [executors, comma-separated; default warm,spawn]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundle, pct, startBenchEnv, startMoto } from './bench-lib/bench-env.mjs';
 import { loadInProcessShim } from './bench-lib/in-process-shim.mjs';
-import { mib, readVmBytes, resetPeakRss } from './bench-lib/proc-status.mjs';
+import { cpuMs, mib, readVmBytes, resetPeakRss } from './bench-lib/proc-status.mjs';
 
 const AGENTS = Number(process.argv[2] ?? 20);
 const COMMANDS = Number(process.argv[3] ?? 50);
@@ -50,6 +51,7 @@ const runColumn = async (executor) => {
   const rssBefore = readVmBytes(pid, 'VmRSS');
   const peakReset = resetPeakRss(pid);
   const load0 = loadavg()[0];
+  const cpu0 = { broker: cpuMs(pid), moto: cpuMs(moto.pid), bench: process.cpuUsage() };
 
   const latencies = [];
   const failures = [];
@@ -65,10 +67,21 @@ const runColumn = async (executor) => {
   const seconds = (performance.now() - t0) / 1000;
   const peak = readVmBytes(pid, 'VmHWM');
   const load1 = loadavg()[0];
+  // Per command: the broker's own CPU, the CLIs' (everything the broker started: warm workers and their forks, or
+  // the spawned CLIs), moto's, and this process's (the agents' client side). Their sum bounds what 2 idle cores do.
+  const broker1 = cpuMs(pid);
+  const bench1 = process.cpuUsage(cpu0.bench);
+  const n = latencies.length;
+  const cpu = {
+    broker: (broker1.own - cpu0.broker.own) / n,
+    cli: (broker1.tree - broker1.own - (cpu0.broker.tree - cpu0.broker.own)) / n,
+    moto: (cpuMs(moto.pid).tree - cpu0.moto.tree) / n,
+    agents: (bench1.user + bench1.system) / 1000 / n,
+  };
   env.stop();
   await env.exited;
   const audit = auditOf(env.dataDir);
-  return { executor, seconds, latencies, failures, rssBefore, peak, peakReset, load0, load1, audit };
+  return { executor, seconds, latencies, failures, rssBefore, peak, peakReset, load0, load1, audit, cpu };
 };
 
 const columns = [];
@@ -83,6 +96,11 @@ const rows = [
   ['latency p50', (c) => `${pct(c.latencies, 50).toFixed(0)} ms`],
   ['latency p95', (c) => `${pct(c.latencies, 95).toFixed(0)} ms`],
   ['latency max', (c) => `${Math.max(...c.latencies).toFixed(0)} ms`],
+  ['CPU/command: broker', (c) => `${c.cpu.broker.toFixed(1)} ms`],
+  ['CPU/command: CLIs', (c) => `${c.cpu.cli.toFixed(1)} ms`],
+  ['CPU/command: moto', (c) => `${c.cpu.moto.toFixed(1)} ms`],
+  ['CPU/command: agents (client)', (c) => `${c.cpu.agents.toFixed(1)} ms`],
+  ['idle 2-core bound (2000/Σ CPU)', (c) => `${(2000 / (c.cpu.broker + c.cpu.cli + c.cpu.moto + c.cpu.agents)).toFixed(1)}/s`],
   ['failed commands', (c) => String(c.failures.length)],
   ['broker RSS before', (c) => mib(c.rssBefore)],
   ['broker peak RSS (≤ 400 MB)', (c) => `${mib(c.peak)}${c.peakReset ? '' : ' (since start)'}`],
@@ -91,8 +109,8 @@ const rows = [
   ['load average', (c) => `${c.load0.toFixed(2)} → ${c.load1.toFixed(2)}`],
 ];
 console.log(`${AGENTS} agents × ${COMMANDS} commands (${ROTATION.map((c) => c.join(' ')).join(' | ')}), one broker per column, --isolation none, 2-core machine shared with other work`);
-console.log(`${''.padEnd(30)}${columns.map((c) => c.executor.padStart(16)).join('')}`);
-for (const [name, f] of rows) console.log(`${name.padEnd(30)}${columns.map((c) => f(c).padStart(16)).join('')}`);
+console.log(`${''.padEnd(32)}${columns.map((c) => c.executor.padStart(16)).join('')}`);
+for (const [name, f] of rows) console.log(`${name.padEnd(32)}${columns.map((c) => f(c).padStart(16)).join('')}`);
 const warm = columns.find((c) => c.executor === 'warm');
 const spawned = columns.find((c) => c.executor === 'spawn');
 if (warm !== undefined && spawned !== undefined) {

@@ -18,8 +18,9 @@ export const freePort = () =>
     });
   });
 
+/** Polls `check` every 100 ms for up to a minute (a loaded 2-core machine starts a broker slowly). */
 export const waitFor = async (check, what) => {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     if (await check().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -31,10 +32,18 @@ export const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
+/** A bench that fails half-way must not leave its servers running: they end when this process exits. */
+const endWithUs = (child) => {
+  const end = () => child.kill('SIGTERM');
+  process.once('exit', end);
+  child.once('exit', () => process.off('exit', end));
+};
+
 /** A private moto_server on a free loopback port. */
 export const startMoto = async () => {
   const port = await freePort();
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  endWithUs(child);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${url}/moto-api/`)).ok, 'moto_server');
   return { url, pid: child.pid, stop: () => child.kill('SIGTERM') };
@@ -59,6 +68,7 @@ export const startBenchEnv = async ({ moto: sharedMoto, policy = 'version: 1\nru
     env: { PATH: process.env.PATH, HOME: dataDir, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  endWithUs(broker);
   await waitFor(async () => (await fetch(`http://127.0.0.1:${brokerPort}/healthz`)).ok, 'broker');
   /** A fresh agent token for `agent` (each is its own fairness key in the broker's queue). */
   const tokenFor = (agent) => {
