@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pct, startBenchEnv } from './bench-env.mjs';
+import { pct, startBenchEnv } from './bench-lib/bench-env.mjs';
 
 const SIZE = Number(process.env.SIZE_MB ?? 10) * 1024 * 1024;
 const RUNS = Number(process.env.RUNS ?? 3);

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundle, pct, root, startBenchEnv } from './bench-env.mjs';
+import { bundle, pct, root, startBenchEnv } from './bench-lib/bench-env.mjs';
 import { loadTsModule } from './load-ts-module.mjs';
 
 const N = Number(process.argv[2] ?? 10);

@@ -2,7 +2,7 @@
 // ways, the ratio, and peak RSS of the shim, the broker (growth above its RSS before) and the direct CLI.
 // Usage: SIZE_MB=1024 node scripts/bench-transfer.mjs (default 1024 MiB; moto keeps objects in memory).
 import { spawn } from 'node:child_process';
-import { startBenchEnv } from './bench-env.mjs';
+import { startBenchEnv } from './bench-lib/bench-env.mjs';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';

@@ -7,6 +7,7 @@ import { startMoto } from '../helpers/moto.js';
 import { startBroker, writeAllowAllPolicy } from '../helpers/broker.js';
 import { agentEnv, runAws } from '../helpers/shim.js';
 import { runAwsDirect } from '../helpers/real-aws.js';
+import { readAuditRecords } from '../helpers/audit.js';
 
 const moto = await startMoto();
 t.teardown(moto.stop);
@@ -38,6 +39,18 @@ t.test('commands through the gateway give what the real CLI gives', async (t) =>
     t.equal(through.code, direct.code, `${args.join(' ')}: exit code`);
     t.ok(through.stdout.equals(direct.stdout), `${args.join(' ')}: stdout`);
     t.equal(through.stderr, direct.stderr, `${args.join(' ')}: stderr`);
+  }
+});
+
+t.test('every warm command that ran is audited as started, with the fork\'s pid, before its outcome', async (t) => {
+  const records = await readAuditRecords(broker.dataDir);
+  const executed = records.filter((r) => r.type === 'command.executed');
+  t.ok(executed.length >= 5, 'the commands above were audited');
+  for (const end of executed) {
+    const steps = records.filter((r) => r.requestId === end.requestId).map((r) => r.type);
+    const started = records.find((r) => r.requestId === end.requestId && r.type === 'command.started');
+    t.ok(Number.isInteger(started?.data['pid']), `${end.requestId}: command.started with a pid`);
+    t.ok(steps.indexOf('command.started') < steps.indexOf('command.executed'), `${end.requestId}: started before executed`);
   }
 });
 

@@ -66,7 +66,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   // Warm forks of preloaded Python workers, or a spawn per command (docs/warm-executor.md); chosen once.
   const executor = await selectExecutor({ mode: config.exec.executor, workers: config.exec.workers, cli: cli.value, isolation: isolation.value, log: (level, message, data) => log[level]({ executor: true, ...data }, message) });
   // One limiter per broker: every agent connection shares these slots.
-  const slots = createExecutionSlots({ max: config.exec.maxConcurrent });
+  const slots = createExecutionSlots({ max: config.exec.maxConcurrent, maxPerAgent: config.exec.maxPerAgent });
   // A registry of this broker's own (docs/metrics.md); disabled, the flows record into nothing and nothing is served.
   const store = config.redisUrl === undefined ? 'embedded' as const : 'redis' as const;
   const metrics = config.metrics.enabled

@@ -51,6 +51,7 @@ export const brokerConfigInputSchema = z.strictObject({
       killGrace: z.string().optional(),
       // Env and flags give text; the file may give either.
       maxConcurrent: positiveInt.optional(),
+      maxPerAgent: positiveInt.optional(),
       // How a command runs (exec/warm/select-executor.ts, docs/warm-executor.md); must list EXECUTOR_MODES.
       executor: z.enum(['auto', 'warm', 'spawn']).optional(),
       workers: positiveInt.optional(),
@@ -127,6 +128,8 @@ export type BrokerConfig = Readonly<{
     maxOutputBytes: number;
     killGraceMs: number;
     maxConcurrent: number;
+    /** Slots one agent may hold at once (≤ maxConcurrent; default half of it, rounded up): the rest stay free for others. */
+    maxPerAgent: number;
     /** `spawn`: a new CLI process per command; `warm`: forks of preloaded Python workers; `auto`: warm where it can. */
     executor: 'auto' | 'warm' | 'spawn';
     /** Warm workers kept running (each forks any number of commands). */
@@ -185,6 +188,7 @@ export const CONFIG_ENV = Object.freeze({
   AWS_GUARD_APPROVAL_WEBHOOK: 'approvalWebhook',
   AWS_GUARD_EXEC_TIMEOUT: 'exec.timeout',
   AWS_GUARD_MAX_CONCURRENT: 'exec.maxConcurrent',
+  AWS_GUARD_MAX_PER_AGENT: 'exec.maxPerAgent',
   AWS_GUARD_EXECUTOR: 'exec.executor',
   AWS_GUARD_EXEC_WORKERS: 'exec.workers',
   AWS_GUARD_MAX_FILE_BYTES: 'files.maxFileBytes',

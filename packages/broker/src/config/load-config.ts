@@ -9,6 +9,7 @@ import { credentialsProblems, resolveCredentials } from './credentials-rules.js'
 import { maskingProblems, resolveMasking } from './masking-rules.js';
 import { metricsProblems, resolveMetrics } from './metrics-rules.js';
 import { checkIssuers } from './issuers-rules.js';
+import { defaultMaxPerAgent } from '../exec/execution-slots.js';
 
 export type ConfigSources = Readonly<{
   /** Flag values by config key (`listen`, `dataDir`, `exec.timeout`, …); undefined = not given. */
@@ -95,6 +96,11 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
     if (!parsed.ok) problems.push(`exec.${key}: ${parsed.issue.message}`);
     return parsed.ok ? parsed.value : undefined;
   };
+  // A cap per agent above the broker's limit would be no cap: refused, not silently lowered.
+  const maxConcurrent = checked.success ? checked.data.exec?.maxConcurrent ?? CONFIG_DEFAULTS.exec.maxConcurrent : undefined;
+  const maxPerAgent = checked.success ? checked.data.exec?.maxPerAgent : undefined;
+  if (maxConcurrent !== undefined && maxPerAgent !== undefined && maxPerAgent > maxConcurrent)
+    problems.push(`exec.maxPerAgent: ${maxPerAgent} is more than exec.maxConcurrent (${maxConcurrent}); it must be at most that`);
   const timeoutMs = durationOf('timeout');
   const killGraceMs = durationOf('killGrace');
 
@@ -105,7 +111,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
   const portAt = cfg.listen.lastIndexOf(':');
   const port = Number(cfg.listen.slice(portAt + 1));
   const sourcesByKey: Record<string, Layer> = {};
-  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'redis', 'approvalWebhook', 'exec.timeout', 'exec.maxConcurrent', 'exec.executor', 'exec.workers', 'files.maxFileBytes', 'files.maxTotalBytes', 'files.maxFiles', 'logLevel', 'isolation', 'credentials.mode', 'credentials.roleArn', 'audit.segmentBytes', 'audit.checkpointRecords', 'audit.checkpointSeconds', 'metrics.enabled', 'metrics.listen'])
+  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'redis', 'approvalWebhook', 'exec.timeout', 'exec.maxConcurrent', 'exec.maxPerAgent', 'exec.executor', 'exec.workers', 'files.maxFileBytes', 'files.maxTotalBytes', 'files.maxFiles', 'logLevel', 'isolation', 'credentials.mode', 'credentials.roleArn', 'audit.segmentBytes', 'audit.checkpointRecords', 'audit.checkpointSeconds', 'metrics.enabled', 'metrics.listen'])
     sourcesByKey[key] = origin[key] ?? 'default';
 
   return ok(
@@ -124,6 +130,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
         maxOutputBytes: cfg.exec?.maxOutputBytes ?? CONFIG_DEFAULTS.exec.maxOutputBytes,
         killGraceMs,
         maxConcurrent: cfg.exec?.maxConcurrent ?? CONFIG_DEFAULTS.exec.maxConcurrent,
+        maxPerAgent: cfg.exec?.maxPerAgent ?? defaultMaxPerAgent(cfg.exec?.maxConcurrent ?? CONFIG_DEFAULTS.exec.maxConcurrent),
         executor: cfg.exec?.executor ?? CONFIG_DEFAULTS.exec.executor,
         workers: cfg.exec?.workers ?? CONFIG_DEFAULTS.exec.workers,
       }),

@@ -1,9 +1,12 @@
 // How many CLI processes the broker runs at once: a fixed number of slots, and a queue for the rest that is
-// fair across agents (round-robin between per-agent FIFO queues), so one agent's flood cannot starve another.
+// fair across agents (round-robin between per-agent FIFO queues), so one agent's flood cannot starve another; and
+// a cap per agent, so that one agent's long commands (waiters, transfers) can never hold every slot.
 
 export type QueuedInfo = Readonly<{
   /** How many waiting requests will be served before this one if nothing else arrives (best effort). */
   position: number;
+  /** `broker`: every slot is taken; `agent`: slots are free, but this agent holds its cap (`running`/`max` are its). */
+  limit: 'broker' | 'agent';
   running: number;
   max: number;
 }>;
@@ -24,24 +27,34 @@ export type ExecutionSlots = Readonly<{
   /** Resolves once a slot is held (call `release` exactly when the CLI is done; more calls do nothing). */
   acquire: (input: AcquireInput) => Promise<SlotAcquired>;
   stats: () => Readonly<{ running: number; queued: number }>;
+  /** How many slots one agent may hold at once. */
+  maxPerAgent: number;
 }>;
 
 type Waiter = { agent: string; signal: AbortSignal; grant: (outcome: SlotAcquired) => void; onAbort: () => void };
 
 const CANCELLED: SlotAcquired = Object.freeze({ ok: false, reason: 'cancelled' });
 
-export const createExecutionSlots = (options: Readonly<{ max: number }>): ExecutionSlots => {
+/** The default cap per agent: half the slots (rounded up), so the other agents always have the rest. */
+export const defaultMaxPerAgent = (max: number): number => Math.ceil(max / 2);
+
+export const createExecutionSlots = (options: Readonly<{ max: number; maxPerAgent?: number }>): ExecutionSlots => {
   const { max } = options;
-  // Config validates this; anything else is a wiring bug, not an outcome to handle.
+  const perAgent = options.maxPerAgent ?? defaultMaxPerAgent(max);
+  // Config validates these; anything else is a wiring bug, not an outcome to handle.
   if (!Number.isInteger(max) || max < 1) throw new RangeError(`execution slots: max must be a positive integer, got ${max}`);
+  if (!Number.isInteger(perAgent) || perAgent < 1 || perAgent > max) throw new RangeError(`execution slots: maxPerAgent must be an integer from 1 to ${max}, got ${perAgent}`);
 
   let running = 0;
   let queued = 0;
+  // Slots held per agent; an agent at its cap waits even when slots are free (they are the other agents').
+  const held = new Map<string, number>();
   // Map order is the service order: the agent served goes to the back, so agents take turns one request each.
   const queues = new Map<string, Waiter[]>();
 
-  const grantSlot = (): SlotGrant => {
+  const grantSlot = (agent: string): SlotGrant => {
     running += 1;
+    held.set(agent, (held.get(agent) ?? 0) + 1);
     let released = false;
     return Object.freeze({
       ok: true,
@@ -49,22 +62,34 @@ export const createExecutionSlots = (options: Readonly<{ max: number }>): Execut
         if (released) return;
         released = true;
         running -= 1;
+        const left = (held.get(agent) ?? 1) - 1;
+        if (left === 0) held.delete(agent);
+        else held.set(agent, left);
         drain();
       },
     });
   };
 
+  const atCap = (agent: string): boolean => (held.get(agent) ?? 0) >= perAgent;
+
+  /** The first agent in service order that may take a slot now; agents at their cap keep their place. */
+  const nextEligible = (): [string, Waiter[]] | undefined => {
+    for (const entry of queues) if (!atCap(entry[0])) return entry;
+    return undefined;
+  };
+
+  // Invariant after every drain: no slot is free while an agent below its cap waits.
   const drain = (): void => {
     while (running < max) {
-      const next = queues.entries().next();
-      if (next.done === true) return;
-      const [agent, waiters] = next.value;
+      const next = nextEligible();
+      if (next === undefined) return;
+      const [agent, waiters] = next;
       const waiter = waiters.shift() as Waiter;
       queues.delete(agent);
       if (waiters.length > 0) queues.set(agent, waiters);
       queued -= 1;
       waiter.signal.removeEventListener('abort', waiter.onAbort);
-      waiter.grant(grantSlot());
+      waiter.grant(grantSlot(agent));
     }
   };
 
@@ -93,10 +118,13 @@ export const createExecutionSlots = (options: Readonly<{ max: number }>): Execut
   const acquire = (input: AcquireInput): Promise<SlotAcquired> => {
     // A request cancelled before it got here never takes a slot, even a free one.
     if (input.signal.aborted) return Promise.resolve(CANCELLED);
-    if (running < max && queued === 0) return Promise.resolve(grantSlot());
+    // By the drain invariant, a free slot means nobody who could take it waits: no one is passed over.
+    if (running < max && !atCap(input.agent)) return Promise.resolve(grantSlot(input.agent));
 
     // Told before it is queued, so that a throwing callback leaves nothing behind.
-    input.onQueued(Object.freeze({ position: positionOf(input.agent), running, max }));
+    const position = positionOf(input.agent);
+    // `agent` only when slots are free for others: with every slot taken the broker's limit is the one to name.
+    input.onQueued(Object.freeze(running < max ? { position, limit: 'agent', running: held.get(input.agent) ?? 0, max: perAgent } : { position, limit: 'broker', running, max }));
     // The callback may have aborted it (a failed send closes the connection) or freed a slot.
     if (input.signal.aborted) return Promise.resolve(CANCELLED);
     return new Promise<SlotAcquired>((resolve) => {
@@ -118,5 +146,5 @@ export const createExecutionSlots = (options: Readonly<{ max: number }>): Execut
     });
   };
 
-  return Object.freeze({ acquire, stats: () => Object.freeze({ running, queued }) });
+  return Object.freeze({ acquire, stats: () => Object.freeze({ running, queued }), maxPerAgent: perAgent });
 };

@@ -114,8 +114,10 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
   // Not awaited before the CLI starts (the credentials record already was); a start the audit cannot take stops
   // the CLI and fails the command once it ended.
   let startFailure: unknown;
-  const startRecorded = running.pid === undefined || ctx.onStarted === undefined ? undefined
-    : ctx.onStarted(running.pid).then(() => undefined, (e: unknown) => {
+  // A warm fork's pid comes a moment after the call (`started`); a CLI that never started gets no record.
+  const onStarted = ctx.onStarted;
+  const startRecorded = onStarted === undefined ? undefined
+    : running.started.then((pid) => (pid === undefined ? undefined : onStarted(pid))).then(() => undefined, (e: unknown) => {
       startFailure = e;
       running.stop('cancelled');
     });

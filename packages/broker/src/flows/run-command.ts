@@ -201,9 +201,10 @@ export const runCommand = async (deps: RunCommandDeps, channel: AgentChannel, ru
     const slot = await deps.slots.acquire({
       agent: identity.agent,
       signal: channel.cancelled,
-      onQueued: (q) => {
-        recording?.marker(`queued: ${q.running} of ${q.max} commands running`);
-        channel.queued({ requestId, ...q });
+      onQueued: ({ limit, ...q }) => {
+        recording?.marker(`queued: ${q.running} of ${q.max} commands running${limit === 'agent' ? ' for this agent' : ''}`);
+        // `limit` goes on the wire only when it is the agent's, so that shims from before it see the same message.
+        channel.queued({ requestId, ...q, ...(limit === 'agent' ? { limit } : {}) });
       },
     });
     if (!slot.ok) return cancelled('queue');

@@ -76,6 +76,22 @@ t.test('exec.executor is one of auto|warm|spawn; exec.workers a positive integer
   t.match(problems(t, { file: 'exec:\n  workers: 0\n' }).join('\n'), /exec\.workers: must be a positive integer/);
 });
 
+t.test('exec.maxPerAgent defaults to half of exec.maxConcurrent (rounded up) and may not exceed it', async (t) => {
+  // [what, layers, expected maxPerAgent]
+  const cases: Array<[string, Layers, number]> = [
+    ['default with the default limit of 8', {}, 4],
+    ['default follows the limit, rounded up', { flags: { 'exec.maxConcurrent': '5' } }, 3],
+    ['a limit of 1 leaves a cap of 1', { env: { AWS_GUARD_MAX_CONCURRENT: '1' } }, 1],
+    ['from the file', { file: 'exec:\n  maxPerAgent: 6\n' }, 6],
+    ['from env as text', { env: { AWS_GUARD_MAX_PER_AGENT: '2' } }, 2],
+    ['equal to the limit', { flags: { 'exec.maxConcurrent': '3', 'exec.maxPerAgent': '3' } }, 3],
+  ];
+  for (const [what, layers, expected] of cases) t.equal(value(t, layers).exec.maxPerAgent, expected, what);
+  t.equal(value(t, { flags: { 'exec.maxPerAgent': '2' } }).sources['exec.maxPerAgent'], 'flag');
+  t.match(problems(t, { flags: { 'exec.maxConcurrent': '2', 'exec.maxPerAgent': '3' } }), [/exec\.maxPerAgent: 3 is more than exec\.maxConcurrent \(2\)/]);
+  t.match(problems(t, { env: { AWS_GUARD_MAX_PER_AGENT: '0' } }), [/exec\.maxPerAgent: must be a positive integer/]);
+});
+
 t.test('exec.maxConcurrent comes from the file as a number, from env and flags as text, flag first', async (t) => {
   const file = 'exec:\n  maxConcurrent: 2\n';
   t.equal(value(t, { file }).exec.maxConcurrent, 2, 'file');
@@ -113,7 +129,7 @@ t.test('every env variable reaches its setting', async (t) => {
       AWS_GUARD_EXEC_TIMEOUT: '90s', AWS_GUARD_LOG_LEVEL: 'debug', AWS_GUARD_REDIS: 'redis://127.0.0.1:6390',
       AWS_GUARD_APPROVAL_WEBHOOK: 'https://hooks.example.invalid/x',
       AWS_GUARD_CREDENTIALS_MODE: 'assume-role', AWS_GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/aws-guard-agent',
-      AWS_GUARD_ISOLATION: 'none', AWS_GUARD_MAX_CONCURRENT: '3', AWS_GUARD_EXECUTOR: 'warm', AWS_GUARD_EXEC_WORKERS: '4',
+      AWS_GUARD_ISOLATION: 'none', AWS_GUARD_MAX_CONCURRENT: '3', AWS_GUARD_MAX_PER_AGENT: '2', AWS_GUARD_EXECUTOR: 'warm', AWS_GUARD_EXEC_WORKERS: '4',
       AWS_GUARD_MAX_FILE_BYTES: '1000', AWS_GUARD_MAX_TOTAL_FILE_BYTES: '5000', AWS_GUARD_MAX_FILES: '7',
       AWS_GUARD_MASK_STYLE: 'hmac',
       AWS_GUARD_AUDIT_SEGMENT_BYTES: '2097152', AWS_GUARD_AUDIT_CHECKPOINT_RECORDS: '50', AWS_GUARD_AUDIT_CHECKPOINT_SECONDS: '5',
@@ -123,7 +139,7 @@ t.test('every env variable reaches its setting', async (t) => {
   t.same(Object.keys(env).sort(), Object.keys(CONFIG_ENV).sort(), 'every variable the broker reads is set here');
   const c = value(t, { env });
   t.match(c, { host: '0.0.0.0', port: 9000, dataDir: '/var/lib/aws-guard', awsCli: '/usr/bin/aws', awsEndpointUrl: 'http://127.0.0.1:5000',
-    region: 'eu-central-1', policyFile: '/etc/p.yaml', exec: { timeoutMs: 90_000, maxConcurrent: 3, executor: 'warm', workers: 4 }, files: { maxFileBytes: 1000, maxTotalBytes: 5000, maxFiles: 7 }, logLevel: 'debug', redisUrl: 'redis://127.0.0.1:6390',
+    region: 'eu-central-1', policyFile: '/etc/p.yaml', exec: { timeoutMs: 90_000, maxConcurrent: 3, maxPerAgent: 2, executor: 'warm', workers: 4 }, files: { maxFileBytes: 1000, maxTotalBytes: 5000, maxFiles: 7 }, logLevel: 'debug', redisUrl: 'redis://127.0.0.1:6390',
     approvalWebhook: 'https://hooks.example.invalid/x',
     credentials: { mode: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/aws-guard-agent' }, isolation: 'none', masking: { style: 'hmac' },
     audit: { segmentBytes: 2_097_152, checkpointRecords: 50, checkpointSeconds: 5 }, metrics: { enabled: true, listen: { host: '127.0.0.1', port: 9464 } } });

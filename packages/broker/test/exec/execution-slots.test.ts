@@ -21,7 +21,7 @@ const release = (entry: Tracked) => {
 
 t.test('up to max requests get a slot at once and are never told they are queued', async (t) => {
   for (const max of [1, 2, 3, 8]) {
-    const slots = createExecutionSlots({ max });
+    const slots = createExecutionSlots({ max, maxPerAgent: max });
     const first = Array.from({ length: max }, (_, i) => track(slots, `agent-${i % 2}`));
     await flush();
     t.ok(first.every((e) => e.outcome?.ok === true && e.queued.length === 0), `max ${max}: all granted, none queued`);
@@ -29,7 +29,7 @@ t.test('up to max requests get a slot at once and are never told they are queued
     const extra = track(slots, 'agent-0');
     await flush();
     t.equal(extra.outcome, undefined, `max ${max}: one more waits`);
-    t.same(extra.queued, [{ position: 0, running: max, max }], `max ${max}: told once, first in line`);
+    t.same(extra.queued, [{ position: 0, limit: 'broker', running: max, max }], `max ${max}: told once, first in line`);
     t.same(slots.stats(), { running: max, queued: 1 });
     release(first[0]!);
     await flush();
@@ -49,12 +49,12 @@ const fairness: Array<[string, number, string[], string[]]> = [
 ];
 
 t.test('one agent with 50 queued costs another agent one turn, not 50', async (t) => {
-  const slots = createExecutionSlots({ max: 2 });
+  const slots = createExecutionSlots({ max: 2, maxPerAgent: 2 });
   const holders = [track(slots, 'a'), track(slots, 'a')];
   const flood = Array.from({ length: 50 }, (_, i) => track(slots, 'a', `a${i + 1}`));
   const single = track(slots, 'b');
-  t.same(flood.at(-1)?.queued, [{ position: 49, running: 2, max: 2 }]);
-  t.same(single.queued, [{ position: 1, running: 2, max: 2 }], 'only the head of the flood is ahead');
+  t.same(flood.at(-1)?.queued, [{ position: 49, limit: 'broker', running: 2, max: 2 }]);
+  t.same(single.queued, [{ position: 1, limit: 'broker', running: 2, max: 2 }], 'only the head of the flood is ahead');
   await flush();
   release(holders[0]!);
   release(holders[1]!);
@@ -64,7 +64,7 @@ t.test('one agent with 50 queued costs another agent one turn, not 50', async (t
 
 t.test('the queue is round-robin across agents, and a position counts the waiting requests served first', async (t) => {
   for (const [what, max, arrivals, order] of fairness) {
-    const slots = createExecutionSlots({ max });
+    const slots = createExecutionSlots({ max, maxPerAgent: max });
     const holders = Array.from({ length: max }, () => track(slots, 'holder'));
     const seen = new Map<string, number>();
     const waiting = arrivals.map((agent) => {
@@ -95,7 +95,7 @@ t.test('the queue is round-robin across agents, and a position counts the waitin
 });
 
 t.test('a request cancelled while queued leaves the queue and never gets a slot', async (t) => {
-  const slots = createExecutionSlots({ max: 1 });
+  const slots = createExecutionSlots({ max: 1, maxPerAgent: 1 });
   const holder = track(slots, 'a');
   const [a2, b1, b2] = [track(slots, 'a', 'a2'), track(slots, 'b', 'b1'), track(slots, 'b', 'b2')];
   await flush();
@@ -118,7 +118,7 @@ t.test('a request cancelled while queued leaves the queue and never gets a slot'
 });
 
 t.test("cancelling an agent's only waiting request gives up its turn: a later request queues at the back", async (t) => {
-  const slots = createExecutionSlots({ max: 1 });
+  const slots = createExecutionSlots({ max: 1, maxPerAgent: 1 });
   let current = track(slots, 'x');
   const [b1, a1, a2] = [track(slots, 'b', 'b1'), track(slots, 'a', 'a1'), track(slots, 'a', 'a2')];
   b1.controller.abort();
@@ -137,7 +137,7 @@ t.test("cancelling an agent's only waiting request gives up its turn: a later re
 });
 
 t.test('a request whose signal is already aborted is cancelled even when a slot is free', async (t) => {
-  const slots = createExecutionSlots({ max: 2 });
+  const slots = createExecutionSlots({ max: 2, maxPerAgent: 2 });
   const controller = new AbortController();
   controller.abort();
   let told = 0;
@@ -148,7 +148,7 @@ t.test('a request whose signal is already aborted is cancelled even when a slot 
 });
 
 t.test('a request aborted from inside onQueued (a failed send) is not left in the queue', async (t) => {
-  const slots = createExecutionSlots({ max: 1 });
+  const slots = createExecutionSlots({ max: 1, maxPerAgent: 1 });
   track(slots, 'a');
   const controller = new AbortController();
   const outcome = await slots.acquire({ agent: 'b', signal: controller.signal, onQueued: () => controller.abort('disconnect') });
@@ -157,14 +157,14 @@ t.test('a request aborted from inside onQueued (a failed send) is not left in th
 });
 
 t.test('an onQueued that throws rejects the acquire and leaves nothing queued', async (t) => {
-  const slots = createExecutionSlots({ max: 1 });
+  const slots = createExecutionSlots({ max: 1, maxPerAgent: 1 });
   track(slots, 'a');
   t.throws(() => slots.acquire({ agent: 'b', signal: new AbortController().signal, onQueued: () => { throw new Error('socket gone'); } }), /socket gone/);
   t.same(slots.stats(), { running: 1, queued: 0 });
 });
 
 t.test('an abort after the slot was granted changes nothing: the holder releases it', async (t) => {
-  const slots = createExecutionSlots({ max: 1 });
+  const slots = createExecutionSlots({ max: 1, maxPerAgent: 1 });
   const holder = track(slots, 'a');
   const waiter = track(slots, 'b');
   await flush();
@@ -180,7 +180,7 @@ t.test('an abort after the slot was granted changes nothing: the holder releases
 });
 
 t.test('release is idempotent: a second call frees no second slot', async (t) => {
-  const slots = createExecutionSlots({ max: 1 });
+  const slots = createExecutionSlots({ max: 1, maxPerAgent: 1 });
   const holder = track(slots, 'a');
   const [w1, w2] = [track(slots, 'b'), track(slots, 'c')];
   await flush();
@@ -200,7 +200,7 @@ t.test('release is idempotent: a second call frees no second slot', async (t) =>
 
 t.test('under a concurrent workload no more than max ever run, and every request runs once', async (t) => {
   for (const max of [1, 3]) {
-    const slots = createExecutionSlots({ max });
+    const slots = createExecutionSlots({ max, maxPerAgent: max });
     let running = 0;
     let peak = 0;
     const ran: number[] = [];
@@ -222,13 +222,59 @@ t.test('under a concurrent workload no more than max ever run, and every request
 });
 
 t.test('a max that is not a positive integer is a wiring bug', async (t) => {
-  for (const max of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) t.throws(() => createExecutionSlots({ max }), RangeError, String(max));
+  for (const max of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) t.throws(() => createExecutionSlots({ max, maxPerAgent: max }), RangeError, String(max));
 });
 
 t.test('the limiter and what it returns are frozen', async (t) => {
-  const slots = createExecutionSlots({ max: 1 });
+  const slots = createExecutionSlots({ max: 1, maxPerAgent: 1 });
   const entry = track(slots, 'a');
   track(slots, 'b');
   await flush();
   t.ok(Object.isFrozen(slots) && Object.isFrozen(slots.stats()) && Object.isFrozen(entry.outcome));
+});
+
+// [what, max, maxPerAgent, arrivals (agent letters, in order), labels holding a slot once all arrived]
+const caps: Array<[string, number, number, string[], string[]]> = [
+  ['one agent alone never takes more than its cap, though slots are free', 4, 2, ['a', 'a', 'a', 'a'], ['a1', 'a2']],
+  ['the slots an agent at its cap leaves free go to the next agent at once', 4, 2, ['a', 'a', 'a', 'b', 'b', 'b'], ['a1', 'a2', 'b1', 'b2']],
+  ['a cap equal to the limit is no cap', 3, 3, ['a', 'a', 'a', 'b'], ['a1', 'a2', 'a3']],
+  ['by default half the slots (rounded up)', 5, 0, ['a', 'a', 'a', 'a', 'b', 'b'], ['a1', 'a2', 'a3', 'b1', 'b2']],
+];
+
+t.test('a cap per agent keeps slots free for the others', async (t) => {
+  for (const [what, max, perAgent, arrivals, holding] of caps) {
+    const slots = createExecutionSlots(perAgent === 0 ? { max } : { max, maxPerAgent: perAgent });
+    const seen = new Map<string, number>();
+    const entries = arrivals.map((agent) => {
+      const n = (seen.get(agent) ?? 0) + 1;
+      seen.set(agent, n);
+      return track(slots, agent, `${agent}${n}`);
+    });
+    await flush();
+    t.same(entries.filter((e) => e.outcome?.ok === true).map((e) => e.label), holding, what);
+  }
+});
+
+t.test('an agent waiting at its cap is told so, and takes its next slot when one of its own ends', async (t) => {
+  const slots = createExecutionSlots({ max: 4, maxPerAgent: 2 });
+  const a = [track(slots, 'a'), track(slots, 'a')];
+  const a3 = track(slots, 'a', 'a3');
+  t.same(a3.queued, [{ position: 0, limit: 'agent', running: 2, max: 2 }], 'its own limit, not the broker\'s: slots are free');
+  const b = [track(slots, 'b'), track(slots, 'b')];
+  await flush();
+  t.ok(b.every((e) => e.outcome?.ok === true && e.queued.length === 0), 'another agent takes the free slots without queueing');
+  const c = track(slots, 'c');
+  t.same(c.queued, [{ position: 1, limit: 'broker', running: 4, max: 4 }], 'every slot taken: the broker\'s limit');
+  release(b[0]!);
+  await flush();
+  t.equal(a3.outcome, undefined, 'a slot freed by b does not go to a, which is at its cap');
+  t.equal(c.outcome?.ok, true, 'it goes to c, though a queued first');
+  release(a[0]!);
+  await flush();
+  t.equal(a3.outcome?.ok, true, 'a slot of its own ending lets a run its next');
+  t.same(slots.stats(), { running: 4, queued: 0 });
+});
+
+t.test('a cap per agent outside 1..max is a wiring bug', async (t) => {
+  for (const maxPerAgent of [0, 5, 1.5, Number.NaN]) t.throws(() => createExecutionSlots({ max: 4, maxPerAgent }), RangeError, String(maxPerAgent));
 });

@@ -13,6 +13,7 @@ type BrokerFlags = Readonly<{
   approvalWebhook?: string;
   execTimeout?: string;
   maxConcurrent?: string;
+  maxPerAgent?: string;
   executor?: string;
   execWorkers?: string;
   maskStyle?: string;
@@ -40,6 +41,7 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
     .option('--approval-webhook <url>', 'POST a Slack-compatible message for every new approval request (env AWS_GUARD_APPROVAL_WEBHOOK)')
     .option('--exec-timeout <duration>', 'wall-time limit per command (env AWS_GUARD_EXEC_TIMEOUT; default 15m)')
     .option('--max-concurrent <n>', 'AWS CLI processes run at once; more requests queue, taking turns per agent (env AWS_GUARD_MAX_CONCURRENT; default 8)')
+    .option('--max-per-agent <n>', 'of those, how many one agent may run at once, so that others always have slots (env AWS_GUARD_MAX_PER_AGENT; default half of --max-concurrent, rounded up)')
     .option('--executor <mode>', 'auto|warm|spawn: run commands in forks of preloaded Python workers (warm) or spawn each (env AWS_GUARD_EXECUTOR; default spawn)')
     .option('--exec-workers <n>', 'warm workers kept running (env AWS_GUARD_EXEC_WORKERS; default 2)')
     .option('--max-file-bytes <n>', "largest local file one command may send or receive (env AWS_GUARD_MAX_FILE_BYTES; default 5 GiB)")
@@ -66,6 +68,7 @@ export const registerBroker: RegisterCommand = (program, ctx) => {
             approvalWebhook: flags.approvalWebhook,
             'exec.timeout': flags.execTimeout,
             'exec.maxConcurrent': flags.maxConcurrent,
+            'exec.maxPerAgent': flags.maxPerAgent,
             'exec.executor': flags.executor,
             'exec.workers': flags.execWorkers,
             'files.maxFileBytes': flags.maxFileBytes,

@@ -160,7 +160,7 @@ const relayCommand = (io: ShimIo, conn: BrokerConnection, { approvalWaitMs, toke
             // Queued means decided (the broker takes a slot after any approval): the approval wait is over.
             endApprovalWait();
             endApprovalWait = () => undefined;
-            lastWrite = lastWrite.then(() => write(io.stderr, `aws-guard: queued: the broker is running its limit of ${message.max} commands; ${message.position} ahead of this one (request ${message.requestId})\n`));
+            lastWrite = lastWrite.then(() => write(io.stderr, `aws-guard: queued: ${message.limit === 'agent' ? 'this agent is' : 'the broker is'} running its limit of ${message.max} commands; ${message.position} ahead of this one (request ${message.requestId})\n`));
             return;
         }
       },

@@ -174,6 +174,11 @@ export const commandQueuedSchema = z.strictObject({
   position: count,
   running: count,
   max: positiveInt,
+  /**
+   * Sent only as `agent`: the agent already runs its own cap (`exec.maxPerAgent`), and `running`/`max` are the
+   * agent's. Absent: the broker's limit (every slot taken), as before this field existed.
+   */
+  limit: z.optional(z.literal('agent')),
 });
 
 /** The broker needs to know these local paths (and, for trees, the files under them). */

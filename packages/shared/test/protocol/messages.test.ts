@@ -91,6 +91,7 @@ const validServer: Array<[string, unknown]> = [
   ['a flow.ack for stdin', { type: 'flow.ack', stream: 'stdin', bytes: 10 }],
   ['a command.queued', { type: 'command.queued', requestId: 'req_1', position: 3, running: 8, max: 8 }],
   ['a command.queued first in line', { type: 'command.queued', requestId: 'req_1', position: 0, running: 1, max: 1 }],
+  ['a command.queued at the agent\'s own limit', { type: 'command.queued', requestId: 'req_1', position: 0, running: 4, max: 4, limit: 'agent' }],
   ...(['exited', 'refused', 'timeout', 'output-limit', 'cancelled', 'killed'] as const).map(
     (reason): [string, unknown] => [`a command.exit with reason ${reason}`, { type: 'command.exit', requestId: 'r', exitCode: 1, reason }],
   ),
@@ -112,6 +113,7 @@ const invalidServer: Array<[string, unknown]> = [
   ['a command.queued with a negative position', { type: 'command.queued', requestId: 'r', position: -1, running: 1, max: 1 }],
   ['a command.queued with a fractional position', { type: 'command.queued', requestId: 'r', position: 0.5, running: 1, max: 1 }],
   ['a command.queued without request id', { type: 'command.queued', position: 0, running: 1, max: 1 }],
+  ['a command.queued naming the broker\'s limit (it is the default, never sent)', { type: 'command.queued', requestId: 'r', position: 0, running: 1, max: 1, limit: 'broker' }],
   ['a command.queued with an extra field', { type: 'command.queued', requestId: 'r', position: 0, running: 1, max: 1, agent: 'other' }],
 ];
 

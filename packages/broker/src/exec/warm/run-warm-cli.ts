@@ -54,10 +54,13 @@ export const runWarmCli = (worker: WarmWorker, req: ExecRequest, sink: OutputSin
   const { bytes, pump } = createOutputPump(sink, req.maxOutputBytes, stop);
   const drained = Promise.all([pump('stdout', out), pump('stderr', err)]);
 
+  let onForked: (pid: number | undefined) => void = () => undefined;
+  const forked = new Promise<number | undefined>((resolve) => (onForked = resolve));
   const exited = new Promise<WorkerEvent>((resolve) => {
     worker.send({ id, cliPath: req.cliPath, args: req.args, env: req.env, cwd: req.cwd, readsStdin: req.readsStdin }, (event) => {
       if (event.event !== 'started') return resolve(event);
       pid = event.pid;
+      onForked(pid);
       if (stdin !== null) stdinIn?.pipe(stdin);
       if (stopReason !== undefined) killGroup(pid, 'SIGTERM');
     });
@@ -71,6 +74,7 @@ export const runWarmCli = (worker: WarmWorker, req: ExecRequest, sink: OutputSin
       clearTimeout(timer);
       spawned = runAwsCli(req, sink);
       if (stdinIn !== null && spawned.stdin !== null) stdinIn.pipe(spawned.stdin);
+      onForked(spawned.pid);
       return spawned.done;
     }
     killGroup(pid, 'SIGKILL');
@@ -90,13 +94,18 @@ export const runWarmCli = (worker: WarmWorker, req: ExecRequest, sink: OutputSin
     return Object.freeze({ exitCode, reason, signal, durationMs, stdoutBytes: bytes.stdout, stderrBytes: bytes.stderr });
   };
   // Stdin the command never read is dropped with it (the caller's pending writes complete, with an error).
-  const done = finish().finally(() => stdinIn?.destroy());
+  // A command that never forked (and was not spawned instead) settles `started` as never started.
+  const done = finish().finally(() => {
+    stdinIn?.destroy();
+    onForked(undefined);
+  });
 
   // The pid is the fork's, known a moment after the start; callers log it and may read it later.
   return Object.freeze({
     get pid() {
       return spawned?.pid ?? pid;
     },
+    started: forked,
     stdin: stdinIn,
     stop,
     done,

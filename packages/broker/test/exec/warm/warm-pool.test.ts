@@ -37,6 +37,18 @@ t.test('a worker killed with SIGKILL is replaced, and commands run before and af
   t.match(logs.join('\n'), /warm worker 0 ended \(SIGKILL\): restarting/);
 });
 
+t.test('started resolves with the fork\'s own pid, known after the call returns', async (t) => {
+  const pool = createWarmPool({ python, script: workerScript(), cliPath: cli.path, size: 1, log: () => undefined });
+  t.teardown(pool.close);
+  t.equal(await pool.ready, 1);
+  const worker = pool.workers()[0]!;
+  let started: Promise<number | undefined> | undefined;
+  const r = await runIn(pool.run, cli.path, ['--version'], { onStart: (running) => (started = running.started) });
+  t.equal(r.outcome.exitCode, 0);
+  const pid = await started;
+  t.ok(Number.isInteger(pid) && pid !== worker && pid !== process.pid, `a pid of its own (${pid}), not the worker's (${worker})`);
+});
+
 t.test('a command in flight when its worker dies ends as killed, not hanging', async (t) => {
   const pool = createWarmPool({ python, script: workerScript(), cliPath: cli.path, size: 1, log: () => undefined });
   t.teardown(pool.close);

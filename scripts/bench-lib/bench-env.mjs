@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const root = fileURLToPath(new URL('..', import.meta.url));
+export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const bundle = join(root, 'bin', 'aws-guard');
 
 export const freePort = () =>
@@ -18,8 +18,9 @@ export const freePort = () =>
     });
   });
 
+/** Polls `check` every 100 ms for up to a minute (a loaded 2-core machine starts a broker slowly). */
 export const waitFor = async (check, what) => {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     if (await check().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -31,12 +32,30 @@ export const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-/** moto, a broker against it and an agent's environment; `stop()` ends both. `policy: null` = the built-in one. */
-export const startBenchEnv = async ({ policy = 'version: 1\nrules:\n  - id: allow-all\n    effect: allow\n    actions: ["*"]\n', brokerArgs = [] } = {}) => {
-  const motoPort = await freePort();
-  const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(motoPort)], { stdio: 'ignore' });
-  const motoUrl = `http://127.0.0.1:${motoPort}`;
-  await waitFor(async () => (await fetch(`${motoUrl}/moto-api/`)).ok, 'moto_server');
+/** A bench that fails half-way must not leave its servers running: they end when this process exits. */
+const endWithUs = (child) => {
+  const end = () => child.kill('SIGTERM');
+  process.once('exit', end);
+  child.once('exit', () => process.off('exit', end));
+};
+
+/** A private moto_server on a free loopback port. */
+export const startMoto = async () => {
+  const port = await freePort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  endWithUs(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${url}/moto-api/`)).ok, 'moto_server');
+  return { url, pid: child.pid, stop: () => child.kill('SIGTERM') };
+};
+
+/**
+ * moto, a broker against it and an agent's environment; `stop()` ends both. `policy: null` = the built-in one;
+ * `moto: url` shares a running emulator instead of starting one (then `stop()` leaves it).
+ */
+export const startBenchEnv = async ({ moto: sharedMoto, policy = 'version: 1\nrules:\n  - id: allow-all\n    effect: allow\n    actions: ["*"]\n', brokerArgs = [] } = {}) => {
+  const moto = sharedMoto === undefined ? await startMoto() : { url: sharedMoto, stop: () => undefined };
+  const motoUrl = moto.url;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-data-'));
   const policyArgs = [];
@@ -49,8 +68,15 @@ export const startBenchEnv = async ({ policy = 'version: 1\nrules:\n  - id: allo
     env: { PATH: process.env.PATH, HOME: dataDir, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  endWithUs(broker);
   await waitFor(async () => (await fetch(`http://127.0.0.1:${brokerPort}/healthz`)).ok, 'broker');
-  const token = spawnSync(bundle, ['token', 'issue', '--data-dir', dataDir, '--agent', 'bench', '--for', 'bench'], { encoding: 'utf8' }).stdout.trim();
+  /** A fresh agent token for `agent` (each is its own fairness key in the broker's queue). */
+  const tokenFor = (agent) => {
+    const issued = spawnSync(bundle, ['token', 'issue', '--data-dir', dataDir, '--agent', agent, '--for', 'bench'], { encoding: 'utf8' });
+    if (issued.status !== 0) throw new Error(`token issue failed: ${issued.stderr}`);
+    return issued.stdout.trim();
+  };
+  const token = tokenFor('bench');
 
   const cliPath = `${spawnSync('python3', ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8' }).stdout.trim()}/bin/aws`;
   const shimDir = mkdtempSync(join(tmpdir(), 'bench-shim-'));
@@ -59,13 +85,17 @@ export const startBenchEnv = async ({ policy = 'version: 1\nrules:\n  - id: allo
     motoUrl,
     dataDir,
     broker,
+    /** Resolves once the broker process has ended (after `stop()`), so its audit is complete. */
+    exited: new Promise((resolve) => broker.once('exit', resolve)),
+    url: `ws://127.0.0.1:${brokerPort}`,
+    tokenFor,
     cliPath,
     shim: join(shimDir, 'aws'),
     directEnv: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: dataDir, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1' },
     shimEnv: { PATH: `${shimDir}:/usr/bin:/bin`, HOME: dataDir, AWS_GUARD_URL: `ws://127.0.0.1:${brokerPort}`, AWS_GUARD_TOKEN: token },
     stop: () => {
       broker.kill('SIGTERM');
-      moto.kill('SIGTERM');
+      moto.stop();
     },
   };
 };
