@@ -20,7 +20,8 @@ export const freePort = () =>
   });
 
 export const waitFor = async (check, what) => {
-  for (let i = 0; i < 200; i++) {
+  // 60 s: on a loaded machine a broker with the warm executor takes a while to start.
+  for (let i = 0; i < 600; i++) {
     if (await check().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -37,7 +38,10 @@ export const startBenchEnv = async ({ policy = 'version: 1\nrules:\n  - id: allo
   const motoPort = await freePort();
   const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(motoPort)], { stdio: 'ignore' });
   const motoUrl = `http://127.0.0.1:${motoPort}`;
-  await waitFor(async () => (await fetch(`${motoUrl}/moto-api/`)).ok, 'moto_server');
+  await waitFor(async () => (await fetch(`${motoUrl}/moto-api/`)).ok, 'moto_server').catch((e) => {
+    moto.kill('SIGTERM');
+    throw e;
+  });
 
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-data-'));
   const policyArgs = [];
@@ -50,7 +54,11 @@ export const startBenchEnv = async ({ policy = 'version: 1\nrules:\n  - id: allo
     env: { PATH: process.env.PATH, HOME: dataDir, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${brokerPort}/healthz`)).ok, 'broker');
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${brokerPort}/healthz`)).ok, 'broker').catch((e) => {
+    broker.kill('SIGTERM');
+    moto.kill('SIGTERM');
+    throw e;
+  });
   const token = spawnSync(bundle, ['token', 'issue', '--data-dir', dataDir, '--agent', 'bench', '--for', 'bench'], { encoding: 'utf8' }).stdout.trim();
 
   const cliPath = `${spawnSync('python3', ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8' }).stdout.trim()}/bin/aws`;
