@@ -1,8 +1,10 @@
-// Builds bin/dist/: the ESM bundle of packages/cli. Three builds, so that each face loads only its own code:
+// Builds bin/dist/: the bundle of packages/cli. Three builds, so that each face loads only its own code:
 //   aws-guard.mjs  the entry (bin/aws-guard links to it): picks the face by the name it was invoked under;
-//   shim.mjs       the `aws` shim, one tree-shaken file (it starts on every `aws` call);
+//   shim.cjs       the `aws` shim, one tree-shaken CommonJS file that runs on load (it starts on every `aws`
+//                  call; `aws-guard shim install` links `aws` straight to it);
 //   admin.mjs      the `aws-guard` admin CLI and the broker, split into chunks loaded on demand.
-// ESM because ink/yoga use top-level await; `require` is defined for the CommonJS dependencies.
+// The entry and admin are ESM because ink/yoga use top-level await; `require` is defined for the CommonJS
+// dependencies (and for the entry's require of shim.cjs).
 import { build } from 'esbuild';
 import { chmod, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -41,8 +43,26 @@ const common = {
 const facesExternal = {
   name: 'faces-external',
   setup(b) {
-    b.onResolve({ filter: /^\.\/shim\/run-shim\.js$/ }, () => ({ path: './shim.mjs', external: true }));
+    b.onResolve({ filter: /^\.\/shim\/shim-main\.js$/ }, () => ({ path: './shim.cjs', external: true }));
     b.onResolve({ filter: /^\.\/program\.js$/ }, () => ({ path: './admin.mjs', external: true }));
+  },
+};
+
+/**
+ * The shim is CommonJS: Node 20 starts a CommonJS main ~10 ms (CPU) sooner than an ES module, whose loader
+ * it would otherwise initialise on every `aws` call (docs/benchmarks.md). Nothing in it needs ESM.
+ */
+const shimFormat = { format: 'cjs', outExtension: { '.js': '.cjs' }, banner: { js: `#!/usr/bin/env node\n// ${SHIM_MARKER}` } };
+
+/** ws requires https, tls and zlib as it loads; the shim needs them only for wss:// (never deflate): on first use. */
+const deferBuiltins = {
+  name: 'defer-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?(https|tls|zlib)$/ }, (args) => (args.importer.includes('/ws/lib/') ? { path: args.path.replace(/^node:/, ''), namespace: 'deferred-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'deferred-builtin' }, (args) => ({
+      contents: `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:${args.path}'))[key] });`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -59,12 +79,14 @@ const started = performance.now();
 await rm(outdir, { recursive: true, force: true });
 const results = await Promise.all([
   build({ ...common, entryPoints: { 'aws-guard': `${root}packages/cli/src/main.ts` }, outdir, plugins: [facesExternal] }),
-  build({ ...common, entryPoints: { shim: `${root}packages/cli/src/shim/run-shim.ts` }, outdir }),
+  build({ ...common, ...shimFormat, entryPoints: { shim: `${root}packages/cli/src/shim/shim-main.ts` }, outdir, plugins: [deferBuiltins] }),
   build({ ...common, entryPoints: { admin: `${root}packages/cli/src/program.ts` }, outdir, splitting: true, chunkNames: 'chunk-[hash]', plugins: [stubDevtools] }),
 ]);
 await chmod(entry, 0o755);
+await chmod(`${outdir}/shim.cjs`, 0o755);
 // bin/aws-guard is a committed symlink to the entry: a `.mjs` is ESM whatever package.json or a require hook
-// in NODE_OPTIONS says (TOOLCHAIN.md #7), and `aws` symlinks made by `shim install` resolve to it.
+// in NODE_OPTIONS says (TOOLCHAIN.md #7), as a `.cjs` is CommonJS. `aws` symlinks made by `shim install`
+// resolve to shim.cjs; older ones, to the entry, still work (it requires shim.cjs).
 console.log(`built ${entry} in ${Math.round(performance.now() - started)} ms`);
 
 if (process.env.AWS_GUARD_BUNDLE_REPORT) {

@@ -1,14 +1,15 @@
 // What every end-to-end benchmark starts the same way: a private moto_server, a broker from the built bundle on
 // loopback (allow-all policy unless told), an agent token, a shim directory, and the real CLI to compare with.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
-export const bundle = join(root, 'bin', 'aws-guard');
+/** AWS_GUARD_BENCH_BUNDLE: another build's entry (e.g. an older bin/dist kept beside it), to compare builds. */
+export const bundle = process.env.AWS_GUARD_BENCH_BUNDLE ?? join(root, 'bin', 'aws-guard');
 
 export const freePort = () =>
   new Promise((resolve) => {
@@ -80,7 +81,9 @@ export const startBenchEnv = async ({ moto: sharedMoto, policy = 'version: 1\nru
 
   const cliPath = `${spawnSync('python3', ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8' }).stdout.trim()}/bin/aws`;
   const shimDir = mkdtempSync(join(tmpdir(), 'bench-shim-'));
-  symlinkSync(bundle, join(shimDir, 'aws'));
+  // The `aws` link as the build's own `shim install` makes it.
+  const installed = spawnSync(bundle, ['shim', 'install', shimDir], { encoding: 'utf8' });
+  if (installed.status !== 0) throw new Error(`shim install failed: ${installed.stderr}`);
   return {
     motoUrl,
     dataDir,

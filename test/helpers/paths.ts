@@ -4,9 +4,14 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BUNDLE = `${ROOT}bin/aws-guard`;
+/** The shim's own bundle: what `aws-guard shim install` links `aws` to. */
+export const SHIM_BUNDLE = `${ROOT}bin/dist/shim.cjs`;
 export const FIXTURES = `${ROOT}test/fixtures/`;
 
-export const requireBundle = (): string => {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: build it first with \`pnpm build\``);
-  return BUNDLE;
+const requireBuilt = (path: string): string => {
+  if (!existsSync(path)) throw new Error(`${path} is missing: build it first with \`pnpm build\``);
+  return path;
 };
+
+export const requireBundle = (): string => requireBuilt(BUNDLE);
+export const requireShimBundle = (): string => requireBuilt(SHIM_BUNDLE);

@@ -1,21 +1,21 @@
-// Runs the built `aws` shim as a subprocess (a symlink named `aws` to the bundle), from an environment
-// with no AWS variables at all: only the broker URL and token.
+// Runs the built `aws` shim as a subprocess (a symlink named `aws` to the shim's bundle, as `aws-guard shim
+// install` makes it), from an environment with no AWS variables at all: only the broker URL and token.
 import { spawn } from 'node:child_process';
 import { mkdtemp, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { requireBundle } from './paths.js';
+import { requireShimBundle } from './paths.js';
 
 export type RunResult = Readonly<{ code: number | null; signal: NodeJS.Signals | null; stdout: Buffer; stderr: string }>;
 
 let shimDir: Promise<string> | undefined;
 
-/** A directory holding `aws` → bin/aws-guard, made once per test process. */
+/** A directory holding `aws` → bin/dist/shim.cjs, made once per test process. */
 export const shimBinDir = (): Promise<string> =>
   (shimDir ??= (async () => {
     const dir = await mkdtemp(join(tmpdir(), 'aws-guard-shim-'));
-    await symlink(requireBundle(), join(dir, 'aws'));
+    await symlink(requireShimBundle(), join(dir, 'aws'));
     return dir;
   })());
 

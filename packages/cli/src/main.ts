@@ -1,27 +1,18 @@
 // The one entry of the bundle: invoked as `aws` (a symlink) it is the shim, otherwise the `aws-guard`
-// admin CLI. This file is the process's only error boundary: no stack traces reach the user.
-// Each face is imported lazily so that the shim, run on every `aws` call, never loads the admin CLI.
+// admin CLI. Each face is imported lazily so that the shim, run on every `aws` call, never loads the admin CLI;
+// the shim's own entry (shim/shim-main.ts) runs on import, and is what `aws-guard shim install` links to.
 import { basename } from 'node:path';
-import { isUserFacingError } from '@aws-guard/shared/errors';
 import { AWS_GUARD_VERSION } from '@aws-guard/shared/version';
-
-/** Exit codes of failures no face handled: the shim's gateway failure, and EX_SOFTWARE for the admin CLI. */
-const UNEXPECTED_EXIT = Object.freeze({ shim: 255, admin: 70 });
-
-const boundary = (face: keyof typeof UNEXPECTED_EXIT) => (e: unknown) => {
-  if (isUserFacingError(e)) {
-    process.stderr.write(`aws-guard: ${e.message}\n`);
-    process.exit(e.exitCode);
-  }
-  const detail = process.env['AWS_GUARD_DEBUG'] ? `\n${(e as Error).stack ?? String(e)}` : ' (set AWS_GUARD_DEBUG=1 for details)';
-  process.stderr.write(`aws-guard: internal error: ${(e as Error).message ?? String(e)}${detail}\n`);
-  process.exit(UNEXPECTED_EXIT[face]);
-};
+import { boundary } from './process-boundary.js';
 
 if (basename(process.argv[1] ?? '') === 'aws') {
-  import('./shim/run-shim.js')
-    .then(async ({ runShim, processShimIo }) => process.exit(await runShim(processShimIo(process.argv.slice(2), AWS_GUARD_VERSION))))
-    .catch(boundary('shim'));
+  // require, not import(): the shim's bundle is CommonJS, and importing it would run Node's CommonJS export
+  // lexer over it first (~50 ms of CPU). The bundle defines `require` (scripts/build-bundle.mjs).
+  try {
+    require('./shim/shim-main.js');
+  } catch (e) {
+    boundary('shim')(e);
+  }
 } else {
   import('./program.js')
     .then(async ({ runAdminCli }) => {

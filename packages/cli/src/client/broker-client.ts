@@ -2,7 +2,8 @@
 // validated messages and data frames. Connection failures come back as values with a reason to print.
 import WebSocket from 'ws';
 import { fail, ok, type Result } from '@aws-guard/shared/result';
-import { decodeServerFrame, encodeMessage } from '@aws-guard/shared/protocol/codec';
+import type { Decoded } from '@aws-guard/shared/protocol/codec';
+import { encodeMessage } from '@aws-guard/shared/protocol/encode-message';
 import type { DataFrame } from '@aws-guard/shared/protocol/data-frame';
 import { MAX_WS_PAYLOAD_BYTES } from '@aws-guard/shared/protocol/limits';
 import type { ClientMessage, ServerHello, ServerMessage } from '@aws-guard/shared/protocol/messages';
@@ -33,16 +34,49 @@ export type ConnectOptions = Readonly<{
   timeoutMs?: number;
   /** Only for tests of version negotiation. */
   protocolRange?: { min: number; max: number };
+  /** Phases of the connect, for the shim's timing report (shim/shim-timing.ts). */
+  mark?: (phase: 'connecting' | 'upgraded') => void;
 }>;
 
+type DecodeServerFrame = (data: Buffer, isBinary: boolean) => Decoded<ServerMessage>;
+
+/** Resolves after this turn of the event loop: by then a connect begun in it has written its request. */
+export const afterThisTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export const connectBroker = (opts: ConnectOptions): Promise<Result<BrokerConnection, ClientCode>> =>
-  new Promise((resolve) => {
+  new Promise((resolve, reject) => {
     const ws = new WebSocket(opts.url, {
       headers: { authorization: `Bearer ${opts.token}` },
       maxPayload: MAX_WS_PAYLOAD_BYTES,
       perMessageDeflate: false,
       handshakeTimeout: opts.timeoutMs ?? 10_000,
     });
+    opts.mark?.('connecting');
+    // The protocol's schemas (zod) are built while the broker verifies the token and audits the connection,
+    // not before the request leaves: the shim pays for them on every command. Until they are ready, the
+    // socket's events wait, in the order they came.
+    let decode: DecodeServerFrame | undefined;
+    let waiting: (() => void)[] = [];
+    const inOrder =
+      <A extends unknown[]>(handler: (decodeFrame: DecodeServerFrame, ...args: A) => void) =>
+      (...args: A): void => {
+        if (decode === undefined) waiting.push(() => inOrder(handler)(...args));
+        else handler(decode, ...args);
+      };
+    afterThisTurn()
+      .then(() => import('@aws-guard/shared/protocol/codec'))
+      .then(
+        (codec) => {
+          decode = codec.decodeServerFrame;
+          for (const run of waiting) run();
+          waiting = [];
+        },
+        (e: unknown) => {
+          // Not an outcome to report: the installation is broken. The shim's boundary prints it.
+          ws.terminate();
+          reject(e);
+        },
+      );
     let events: BrokerEvents | undefined;
     let settled = false;
     const settle = (result: Result<BrokerConnection, ClientCode>) => {
@@ -51,6 +85,8 @@ export const connectBroker = (opts: ConnectOptions): Promise<Result<BrokerConnec
       resolve(result);
     };
 
+    ws.on('upgrade', () => opts.mark?.('upgraded'));
+    // Before any frame: nothing is waiting yet.
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString('utf8')));
@@ -59,35 +95,44 @@ export const connectBroker = (opts: ConnectOptions): Promise<Result<BrokerConnec
         ws.terminate();
       });
     });
-    ws.on('error', (e: NodeJS.ErrnoException) => {
-      settle(fail('BROKER_UNREACHABLE', `cannot reach the broker at ${opts.url} (${e.code ?? e.message})`));
-    });
+    ws.on(
+      'error',
+      inOrder((_decode, e: NodeJS.ErrnoException) => {
+        settle(fail('BROKER_UNREACHABLE', `cannot reach the broker at ${opts.url} (${e.code ?? e.message})`));
+      }),
+    );
     ws.on('open', () => {
       const range = opts.protocolRange ?? { min: MIN_PROTOCOL_VERSION, max: PROTOCOL_VERSION };
       ws.send(encodeMessage({ type: 'hello', protocol: range, client: { name: 'aws-guard-shim', version: opts.clientVersion } }));
     });
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      const decoded = decodeServerFrame(data, isBinary);
-      if (!decoded.ok) {
-        ws.terminate();
-        const failure = fail('PROTOCOL_ERROR' as const, `the broker sent an invalid frame: ${decoded.issue.message}`);
-        if (!settled) return settle(failure);
-        return events?.onClose(1002, failure.issue.message);
-      }
-      const value = decoded.value;
-      if (!settled) {
-        if (value.kind === 'message' && value.message.type === 'hello') return settle(ok(connection(value.message)));
-        if (value.kind === 'message' && value.message.type === 'error')
-          return settle(fail(value.message.code === 'PROTOCOL_UNSUPPORTED' ? 'PROTOCOL_UNSUPPORTED' : 'PROTOCOL_ERROR', value.message.message));
-        return settle(fail('PROTOCOL_ERROR', 'the broker did not answer the hello'));
-      }
-      if (value.kind === 'data') events?.onData(value.frame);
-      else events?.onMessage(value.message);
-    });
-    ws.on('close', (code: number, reason: Buffer) => {
-      settle(fail('BROKER_UNREACHABLE', `the broker closed the connection before the hello (${code} ${reason.toString()})`.trim()));
-      events?.onClose(code, reason.toString());
-    });
+    ws.on(
+      'message',
+      inOrder((decodeFrame, data: Buffer, isBinary: boolean) => {
+        const decoded = decodeFrame(data, isBinary);
+        if (!decoded.ok) {
+          ws.terminate();
+          const failure = fail('PROTOCOL_ERROR' as const, `the broker sent an invalid frame: ${decoded.issue.message}`);
+          if (!settled) return settle(failure);
+          return events?.onClose(1002, failure.issue.message);
+        }
+        const value = decoded.value;
+        if (!settled) {
+          if (value.kind === 'message' && value.message.type === 'hello') return settle(ok(connection(value.message)));
+          if (value.kind === 'message' && value.message.type === 'error')
+            return settle(fail(value.message.code === 'PROTOCOL_UNSUPPORTED' ? 'PROTOCOL_UNSUPPORTED' : 'PROTOCOL_ERROR', value.message.message));
+          return settle(fail('PROTOCOL_ERROR', 'the broker did not answer the hello'));
+        }
+        if (value.kind === 'data') events?.onData(value.frame);
+        else events?.onMessage(value.message);
+      }),
+    );
+    ws.on(
+      'close',
+      inOrder((_decode, code: number, reason: Buffer) => {
+        settle(fail('BROKER_UNREACHABLE', `the broker closed the connection before the hello (${code} ${reason.toString()})`.trim()));
+        events?.onClose(code, reason.toString());
+      }),
+    );
 
     const connection = (hello: ServerHello): BrokerConnection =>
       Object.freeze({

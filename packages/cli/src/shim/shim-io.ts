@@ -1,4 +1,6 @@
 // The process facts the shim needs, passed in so that tests can drive it without a real process.
+import { NO_TIMING, type ShimTiming } from './shim-timing.js';
+
 export type ShimSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 export type ShimIo = Readonly<{
@@ -16,6 +18,8 @@ export type ShimIo = Readonly<{
   version: string;
   /** Subscribes to the signals that cancel the remote command; returns the unsubscribe. */
   onSignal: (handler: (signal: ShimSignal) => void) => () => void;
+  /** Phase marks for AWS_GUARD_SHIM_TIMING (shim-timing.ts). */
+  timing: ShimTiming;
 }>;
 
 /** Exit codes of the shim's own failures (DESIGN §4); everything else is the CLI's exit code. */
@@ -23,7 +27,7 @@ export const SHIM_EXIT = Object.freeze({ notConfigured: 253, gatewayFailure: 255
 
 export const SIGNAL_EXIT: Readonly<Record<ShimSignal, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
-export const processShimIo = (argv: readonly string[], version: string): ShimIo => ({
+export const processShimIo = (argv: readonly string[], version: string, timing: ShimTiming = NO_TIMING): ShimIo => ({
   argv,
   env: process.env,
   cwd: process.cwd(),
@@ -41,4 +45,5 @@ export const processShimIo = (argv: readonly string[], version: string): ShimIo 
       for (const [s, l] of listeners) process.off(s, l);
     };
   },
+  timing,
 });

@@ -5,7 +5,6 @@ import { clientMessageSchema, serverMessageSchema, type ClientMessage, type Serv
 import { streamOfChannel, type DataFrame } from './data-frame.js';
 import { MAX_DATA_CHUNK_BYTES, MAX_TEXT_FRAME_BYTES } from './limits.js';
 import { describeIssue, type SchemaIssue } from './describe-issue.js';
-import type { ApproverClientMessage, ApproverServerMessage } from './approver-messages.js';
 
 export type FrameCode = 'FRAME_TOO_LARGE' | 'FRAME_MALFORMED' | 'FRAME_UNKNOWN_CHANNEL';
 export type Decoded<M> = Result<{ kind: 'message'; message: M } | { kind: 'data'; frame: DataFrame }, FrameCode>;
@@ -38,4 +37,4 @@ export const decodeWith =
 export const decodeClientFrame = decodeWith<ClientMessage>(clientMessageSchema);
 export const decodeServerFrame = decodeWith<ServerMessage>(serverMessageSchema);
 
-export const encodeMessage = (message: ClientMessage | ServerMessage | ApproverClientMessage | ApproverServerMessage): string => JSON.stringify(message);
+export { encodeMessage } from './encode-message.js';

@@ -1,0 +1,16 @@
+// The process's only error boundary, shared by the bundle's entry and the shim's own entry: a failure no
+// face handled becomes one `aws-guard:` line and an exit code; no stack trace reaches the user.
+import { isUserFacingError } from '@aws-guard/shared/errors';
+
+/** Exit codes of failures no face handled: the shim's gateway failure, and EX_SOFTWARE for the admin CLI. */
+export const UNEXPECTED_EXIT = Object.freeze({ shim: 255, admin: 70 });
+
+export const boundary = (face: keyof typeof UNEXPECTED_EXIT) => (e: unknown) => {
+  if (isUserFacingError(e)) {
+    process.stderr.write(`aws-guard: ${e.message}\n`);
+    process.exit(e.exitCode);
+  }
+  const detail = process.env['AWS_GUARD_DEBUG'] ? `\n${(e as Error).stack ?? String(e)}` : ' (set AWS_GUARD_DEBUG=1 for details)';
+  process.stderr.write(`aws-guard: internal error: ${(e as Error).message ?? String(e)}${detail}\n`);
+  process.exit(UNEXPECTED_EXIT[face]);
+};
