@@ -38,6 +38,8 @@ export type ExecOutcome = Readonly<{
 
 export type RunningCli = Readonly<{
   pid: number | undefined;
+  /** The pid once the CLI runs (undefined if it never did): at once when spawned, on the worker's word when warm. */
+  started: Promise<number | undefined>;
   /** The CLI's stdin when the command reads it, else null. */
   stdin: Writable | null;
   /** Stops the whole process group (SIGTERM, then SIGKILL after the grace period). */
@@ -105,5 +107,5 @@ export const runAwsCli = (req: ExecRequest, sink: OutputSink): RunningCli => {
     return Object.freeze({ exitCode, reason, signal, durationMs, stdoutBytes: bytes.stdout, stderrBytes: bytes.stderr });
   })();
 
-  return Object.freeze({ pid: child.pid, stdin: req.readsStdin ? child.stdin : null, stop, done });
+  return Object.freeze({ pid: child.pid, started: Promise.resolve(child.pid), stdin: req.readsStdin ? child.stdin : null, stop, done });
 };
