@@ -33,9 +33,12 @@ t.test('commands through the gateway give what the real CLI gives', async (t) =>
 
 t.test('command.started names the fork\'s pid, as it names a spawned CLI\'s', async (t) => {
   const all = await readAuditRecords(broker.dataDir);
+  const executed = all.filter((r) => r.type === 'command.executed').map((r) => r.requestId);
   const started = all.filter((r) => r.type === 'command.started');
-  t.ok(started.length >= 5, 'every command started');
+  // `iam list-rolez` is refused by the broker's parser: nothing ran, nothing started. The other four ran warm.
+  t.equal(executed.length, 4, 'four commands ran');
+  t.same(started.map((r) => r.requestId), executed, 'each one that ran was audited as started, before it ended');
   const pids = started.map((r) => r.data['pid']);
-  for (const pid of pids) t.type(pid, 'number');
+  for (const pid of pids) t.type(pid, 'number', 'with its pid');
   t.equal(new Set(pids).size, pids.length, 'one fork per command');
 });

@@ -202,10 +202,15 @@ def _init(child):
             return _status(wait_status)
 
 
-def enter(bwrap_argv, writable_root):
+def enter(bwrap_argv, writable_root, worker_pid):
     """Called in the worker's fork (own session, stdio set). Returns the CLI's cwd, and only in the process that
     runs the CLI (pid 2 of a new pid namespace, no capabilities, its root the request's layout)."""
     ops, chdir = parse_bwrap_argv(bwrap_argv)
+    # As bwrap's --die-with-parent: the command goes with its worker (and so with the broker, whose death ends the
+    # worker's bwrap). A worker already gone is seen as a new parent.
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != worker_pid:
+        os._exit(255)
     # A pipe whose write end only this process holds: the namespace's init sees end-of-file once it is gone.
     alive_r, alive_w = os.pipe()
     _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC), 'unshare')

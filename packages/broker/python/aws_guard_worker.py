@@ -189,7 +189,7 @@ def run_child(req, fds):
         # Nothing of the worker's stays open: its control socket, listening socket, other requests' streams.
         os.closerange(3, 1 << 20)
         if SANDBOX is not None:
-            cwd = SANDBOX.enter(spec['bwrap'], WRITABLE_ROOT)
+            cwd = SANDBOX.enter(spec['bwrap'], WRITABLE_ROOT, req['workerPid'])
         elif spec.get('bwrap') is not None:
             raise RuntimeError('bubblewrap isolation asked of a worker that runs without it')
         else:
@@ -412,6 +412,7 @@ class Worker:
         else:
             for stream in (sys.stdout, sys.stderr):
                 stream.flush()
+            req['workerPid'] = os.getpid()
             try:
                 pid = os.fork()
             except OSError as e:

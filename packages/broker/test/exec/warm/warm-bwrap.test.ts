@@ -172,3 +172,22 @@ t.test('exit codes pass through as under a spawned bwrap', async (t) => {
     t.equal(warm.outcome.reason, spawned.outcome.reason, `reason ${code}`);
   }
 });
+
+t.test('a command whose worker dies ends killed, its namespace and everything in it gone', async (t) => {
+  let tree: number[] = [];
+  const r = await runIn(pool.run, sleeper, [], {
+    over: isolated(),
+    onStart: (running) => {
+      void running.started.then(async (pid) => {
+        await new Promise((r) => setTimeout(r, 2000));
+        tree = [pid!, ...descendants(pid!)];
+        const worker = pool.workers().find((w) => w !== undefined && descendants(w).includes(pid!));
+        process.kill(worker!, 'SIGKILL');
+      });
+    },
+  });
+  t.equal(r.outcome.reason, 'killed');
+  t.ok(tree.length >= 4, `outer, init, CLI and its sleep: ${tree.join(',')}`);
+  await new Promise((r) => setTimeout(r, 500));
+  for (const p of tree) t.ok(isGone(p), `${p} is gone`);
+});
