@@ -9,7 +9,7 @@ import { runAwsDirect } from '../helpers/real-aws.js';
 
 const moto = await startMoto();
 t.teardown(moto.stop);
-const broker = await startBroker({ endpointUrl: moto.url, args: ['--executor', 'auto', '--exec-workers', '2', '--isolation', 'bwrap', '--policy', await writeAllowAllPolicy()] });
+const broker = await startBroker({ endpointUrl: moto.url, args: ['--executor', 'auto', '--exec-workers', '2', '--isolation', 'bwrap', '--policy', await writeAllowAllPolicy()], startTimeoutMs: 90_000 });
 t.teardown(broker.stop);
 const env = await agentEnv(broker.url, await broker.token());
 

@@ -85,15 +85,14 @@ def _within(path, root):
 
 def _make_target(path, is_dir):
     """Creates the mount point inside the new root, refusing to pass through a symlink (which would lead out)."""
-    parts = path[len(NEW_ROOT):].strip('/').split('/')
+    parts = [p for p in path[len(NEW_ROOT):].split('/') if p]
     at = NEW_ROOT
-    for index, part in enumerate(p for p in parts if p):
+    for index, part in enumerate(parts):
         at = at + '/' + part
-        last = index == len([p for p in parts if p]) - 1
         try:
             st = os.lstat(at)
         except FileNotFoundError:
-            if last and not is_dir:
+            if index == len(parts) - 1 and not is_dir:
                 os.close(os.open(at, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o644))
             else:
                 os.mkdir(at, 0o755)

@@ -6,7 +6,7 @@ import { runAwsCli, type ExecRequest, type OutputSink, type RunningCli } from '.
 import type { AwsCliInfo } from '../resolve-aws-cli.js';
 import { sandboxIsolation, type IsolationPlan } from '../isolation.js';
 import { createSandbox } from '../create-sandbox.js';
-import { SANDBOX_PATH } from '../cli-host-paths.js';
+import { probeEnv } from '../select-isolation.js';
 import { detectPythonCli, type PythonCli } from './detect-python-cli.js';
 import { createWarmPool } from './warm-pool.js';
 import { workerScript } from './worker-script.js';
@@ -53,7 +53,7 @@ const probeWarm = async (run: Executor['run'], cliPath: string, isolation: Isola
       {
         cliPath,
         args: ['--version'],
-        env: { PATH: SANDBOX_PATH, HOME: sandbox.home, TMPDIR: sandbox.tmp, LANG: 'C.UTF-8', PYTHONNOUSERSITE: '1', PYTHONDONTWRITEBYTECODE: '1', AWS_CONFIG_FILE: sandbox.configFile, AWS_SHARED_CREDENTIALS_FILE: sandbox.credentialsFile },
+        env: probeEnv(sandbox),
         cwd: sandbox.work,
         readsStdin: false,
         timeoutMs: 60_000,
