@@ -19,7 +19,7 @@ export const freePort = () =>
   });
 
 export const waitFor = async (check, what) => {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     if (await check().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -20,6 +20,8 @@ SYS_PIVOT_ROOT = {'x86_64': 155, 'aarch64': 41}
 CAP_VERSION_3 = 0x20080522
 # The (empty) directory of the worker's namespace where each command's new root is built (worker-bwrap-argv.ts).
 NEW_ROOT = '/.aws-guard-root'
+# How create-sandbox.ts names every request's sandbox in the parent directory.
+SANDBOX_PREFIX = 'aws-guard-req-'
 # What bwrap's --dev provides (bwrap.c setup_newroot): device nodes bound from the worker's /dev, and links.
 DEV_NODES = ('null', 'zero', 'full', 'random', 'urandom', 'tty')
 DEV_LINKS = (('fd', '/proc/self/fd'), ('stdin', '/proc/self/fd/0'), ('stdout', '/proc/self/fd/1'),
@@ -102,8 +104,7 @@ def _make_target(path, is_dir):
     return at
 
 
-def _bind(source, dest, writable):
-    real = os.path.realpath(source)
+def _bind(real, dest, writable):
     target = _make_target(NEW_ROOT + dest, os.path.isdir(real))
     _mount(real, target, None, MS_BIND | MS_REC)
     flags = MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | (0 if writable else MS_RDONLY)
@@ -128,6 +129,12 @@ def build_root(ops, writable_root):
     """The request's layout, built on a fresh tmpfs and made the root; the worker's own view is detached."""
     _mount(None, '/', None, MS_REC | MS_PRIVATE)
     _mount('tmpfs', NEW_ROOT, 'tmpfs', MS_NOSUID | MS_NODEV, 'mode=0755')
+    # The request's sandbox is the first writable bind (bwrap-argv.ts puts it first). Every writable bind must come
+    # from inside it, and no bind at all from another request's sandbox (create-sandbox.ts names them all
+    # SANDBOX_PREFIX…); a read-only bind may come from elsewhere in the parent (a CLI installed under /tmp).
+    sandbox = next((os.path.realpath(args[0]) for opt, args in ops if opt == '--bind'), None)
+    if sandbox is None or not _within(sandbox, writable_root) or sandbox == writable_root:
+        raise SandboxError('no request sandbox inside %s to bind' % writable_root)
     for opt, args in ops:
         if opt == '--proc':
             _mount('proc', _make_target(NEW_ROOT + args[0], True), 'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
@@ -135,13 +142,12 @@ def build_root(ops, writable_root):
             _dev(args[0])
         elif opt == '--tmpfs':
             _mount('tmpfs', _make_target(NEW_ROOT + args[0], True), 'tmpfs', MS_NOSUID | MS_NODEV, 'mode=0755')
-        elif opt == '--ro-bind':
-            _bind(args[0], args[1], False)
         else:
-            # Only the request's own sandbox may be writable: its source must lie in the sandboxes' parent.
-            if not _within(os.path.realpath(args[0]), writable_root):
-                raise SandboxError('writable bind %s is outside %s' % (args[0], writable_root))
-            _bind(args[0], args[1], True)
+            source = os.path.realpath(args[0])
+            other = _within(source, writable_root) and source[len(writable_root):].lstrip('/').startswith(SANDBOX_PREFIX)
+            if (opt == '--bind' or other) and not _within(source, sandbox):
+                raise SandboxError('bind source %s is outside the request sandbox %s' % (args[0], sandbox))
+            _bind(source, args[1], opt == '--bind')
     os.chdir(NEW_ROOT)
     number = SYS_PIVOT_ROOT.get(platform.machine())
     if number is None:

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runAwsCli } from '@aws-guard/broker/exec/run-aws-cli';
-import { sandboxIsolation, type IsolationPlan } from '@aws-guard/broker/exec/isolation';
+import { sandboxIsolation, type ExecIsolation, type IsolationPlan } from '@aws-guard/broker/exec/isolation';
 import { selectIsolation } from '@aws-guard/broker/exec/select-isolation';
 import { createWarmPool } from '@aws-guard/broker/exec/warm/warm-pool';
 import { workerScript } from '@aws-guard/broker/exec/warm/worker-script';
-import type { Sandbox } from '@aws-guard/broker/exec/create-sandbox';
+import { createSandbox, type Sandbox } from '@aws-guard/broker/exec/create-sandbox';
 import { resolvePythonCli, runIn, type RunFn } from './warm-fixture.js';
 import { descendants, isGone } from '../../../../../test/helpers/process-tree.js';
 
@@ -138,6 +138,21 @@ t.test('a request without bwrap is never run by a worker under bwrap: it is spaw
 
 t.test('a bind the agent chose that would cover a needed path is refused before anything runs', async (t) => {
   await t.rejects(runIn(pool.run, probe, ['probe', '{}'], { over: isolated((s) => ({ isolation: { ...sandboxIsolation(plan, s), mounts: [{ from: s.work, to: '/usr/lib' }] } })) }), /would cover/);
+});
+
+t.test('the fork itself refuses a layout that would show another request\'s sandbox, whatever the broker sent', async (t) => {
+  const other = await createSandbox('us-east-1');
+  t.teardown(other.remove);
+  const layouts: { name: string; change: (i: ExecIsolation & { kind: 'bwrap' }) => ExecIsolation }[] = [
+    { name: 'read-only', change: (i) => ({ ...i, readOnly: [...i.readOnly, other.root] }) },
+    { name: 'writable', change: (i) => ({ ...i, writable: [...i.writable, other.root] }) },
+  ];
+  for (const l of layouts) {
+    const r = await runIn(pool.run, probe, ['probe', '{}'], { over: (s) => ({ isolation: l.change(sandboxIsolation(plan, s) as ExecIsolation & { kind: 'bwrap' }) }) });
+    t.equal(r.outcome.exitCode, 255, `${l.name}: nothing ran`);
+    t.equal(r.stdout.length, 0, `${l.name}: no output`);
+    t.match(r.stderr.toString(), `aws-guard: warm sandbox: bind source ${other.root} is outside the request sandbox`, l.name);
+  }
 });
 
 for (const how of ['stop', 'timeout'] as const) {
