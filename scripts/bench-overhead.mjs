@@ -3,10 +3,10 @@
 //   direct  — the real CLI spawned against the emulator;
 //   warm    — the warm executor (exec/warm) called in-process, a fork of a preloaded worker;
 //   spawn   — through the shim and a broker with `--executor spawn`;
-//   shim+warm — through the shim and a broker with `--executor warm`.
-// Both brokers run `--isolation none` (the warm executor does not run under bubblewrap yet), so the two shim
-// columns differ only by the executor. Prints p50/p95 per column and the ratios to direct, plus the bundle's own
-// start-up. Usage: node scripts/bench-overhead.mjs [N] (default 10 rounds = 30 commands per column).
+//   shim+warm — through the shim and a broker with `--executor warm`;
+//   spawn+bwrap, warm+bwrap — the same two brokers with `--isolation bwrap` (the default wherever bwrap works).
+// The first two brokers run `--isolation none`, so each pair of shim columns differs only by the executor.
+// Prints p50/p95 per column, the ratios to direct and warm+bwrap/spawn+bwrap, plus the bundle's own start-up. Usage: node scripts/bench-overhead.mjs [N] (default 10 rounds = 30 commands per column).
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -29,6 +29,8 @@ const run = (cmd, args, env) =>
 const load0 = loadavg()[0];
 const spawned = await startBenchEnv({ brokerArgs: ['--executor', 'spawn', '--isolation', 'none'] });
 const warmed = await startBenchEnv({ brokerArgs: ['--executor', 'warm', '--isolation', 'none'] });
+const spawnedBwrap = await startBenchEnv({ brokerArgs: ['--executor', 'spawn', '--isolation', 'bwrap'] });
+const warmedBwrap = await startBenchEnv({ brokerArgs: ['--executor', 'warm', '--isolation', 'bwrap'] });
 const { motoUrl, cliPath, directEnv } = spawned;
 
 // The warm executor alone, as the broker builds it (same detection, same worker script).
@@ -53,7 +55,7 @@ const runWarm = async (args) => {
   return { ms: performance.now() - t0, code: outcome.exitCode, err };
 };
 
-const columns = ['direct', 'warm', 'spawn', 'shim+warm'];
+const columns = ['direct', 'warm', 'spawn', 'shim+warm', 'spawn+bwrap', 'warm+bwrap'];
 const times = Object.fromEntries(columns.map((c) => [c, []]));
 const start = [];
 for (let i = 0; i < N; i++) {
@@ -63,6 +65,8 @@ for (let i = 0; i < N; i++) {
       warm: await runWarm(command),
       spawn: await run(spawned.shim, command, spawned.shimEnv),
       'shim+warm': await run(warmed.shim, command, warmed.shimEnv),
+      'spawn+bwrap': await run(spawnedBwrap.shim, command, spawnedBwrap.shimEnv),
+      'warm+bwrap': await run(warmedBwrap.shim, command, warmedBwrap.shimEnv),
     };
     for (const c of columns) {
       if (results[c].code !== 0) throw new Error(`round ${i} ${command.join(' ')} ${c} failed (${results[c].code}): ${results[c].err}`);
@@ -74,12 +78,16 @@ for (let i = 0; i < N; i++) {
 pool.close();
 spawned.stop();
 warmed.stop();
+spawnedBwrap.stop();
+warmedBwrap.stop();
 
 const label = {
   direct: 'direct (real CLI → emulator)',
   warm: 'warm executor, in-process',
   spawn: 'shim → broker (spawn)',
   'shim+warm': 'shim → broker (warm)',
+  'spawn+bwrap': 'shim → broker (spawn, bwrap)',
+  'warm+bwrap': 'shim → broker (warm, bwrap)',
 };
 const row = (name, xs) => `${name.padEnd(34)} p50 ${pct(xs, 50).toFixed(0).padStart(5)} ms   p95 ${pct(xs, 95).toFixed(0).padStart(5)} ms`;
 const ratio = (c) => `${`  ratio ${c}/direct`.padEnd(34)} p50 ${(pct(times[c], 50) / pct(times.direct, 50)).toFixed(2)}x   p95 ${(pct(times[c], 95) / pct(times.direct, 95)).toFixed(2)}x`;
@@ -88,5 +96,6 @@ for (const c of columns) {
   console.log(row(label[c], times[c]));
   if (c !== 'direct') console.log(ratio(c));
 }
+console.log(`${'  ratio warm+bwrap/spawn+bwrap'.padEnd(34)} p50 ${(pct(times['warm+bwrap'], 50) / pct(times['spawn+bwrap'], 50)).toFixed(2)}x   p95 ${(pct(times['warm+bwrap'], 95) / pct(times['spawn+bwrap'], 95)).toFixed(2)}x`);
 console.log(row('aws-guard --version (bundle start)', start));
 console.log(`load average: ${load0.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end`);

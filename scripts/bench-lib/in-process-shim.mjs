@@ -21,7 +21,7 @@ export const loadInProcessShim = async () => {
     const t0 = performance.now();
     const code = await runShim({
       argv, env: { AWS_GUARD_URL: url, AWS_GUARD_TOKEN: token }, cwd, stdin, stdout, stderr,
-      columns: undefined, stderrIsTTY: false, version: 'bench', onSignal: () => () => undefined,
+      columns: undefined, stderrIsTTY: false, version: 'bench', onSignal: () => () => undefined, timing: { mark: () => undefined, report: () => '' },
     });
     return { code, ms: performance.now() - t0, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
   };

@@ -25,6 +25,8 @@ export type BrokerOptions = Readonly<{
   dataDir?: string;
   args?: readonly string[];
   env?: NodeJS.ProcessEnv;
+  /** How long the start may take (default 20 s): a warm broker under bwrap preloads and proves a first fork. */
+  startTimeoutMs?: number;
 }>;
 
 /** The broker's own environment: the emulator's fake credentials, nothing of the developer's AWS setup. */
@@ -59,7 +61,8 @@ export const startBroker = async (opts: BrokerOptions = {}): Promise<Broker> => 
       if (match) resolve(match[1]!);
     });
     void exited.then((code) => reject(new Error(`broker exited with ${code} before listening:\n${stderr}`)));
-    setTimeout(() => reject(new Error(`broker did not start in 20s:\n${stderr}`)), 20_000).unref();
+    const limit = opts.startTimeoutMs ?? 20_000;
+    setTimeout(() => reject(new Error(`broker did not start in ${limit / 1000}s:\n${stderr}`)), limit).unref();
   });
   const keys = await loadOrCreateTokenKeys(dataDir);
   return {

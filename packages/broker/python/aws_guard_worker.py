@@ -2,7 +2,9 @@
 # models of common services, then forks one fresh child per command and runs the CLI's own `aws` script in it.
 # Standard library only. Control channel: fd 3 (a socket only the broker holds), JSON lines both ways.
 # The command's stdin/stdout/stderr are Unix-socket connections the broker makes to LISTEN_PATH, each starting
-# with a fixed 64-byte header that names the request (a random token) and the role: in, out or err.
+# with a fixed 64-byte header that names the request (a random token) and the role: in, out, err or req. The
+# `req` stream carries the command (argv, environment with its credentials, bwrap layout): only the fork reads
+# it, after the fork, so no request's credentials ever enter the worker's memory (and so no later fork's).
 import errno
 import json
 import os
@@ -17,6 +19,9 @@ HEADER_BYTES = 64
 CTL_FD = 3
 # Connections whose request never comes are dropped after this long.
 ORPHAN_SECONDS = 30.0
+# Set by main under bubblewrap: the namespace module (aws_guard_sandbox.py) and the sandboxes' parent directory.
+SANDBOX = None
+WRITABLE_ROOT = None
 PRELOAD_SERVICES = ['s3', 'sts', 'iam', 'ec2', 'ssm', 'secretsmanager', 'lambda', 'dynamodb', 'logs',
                     'cloudformation', 'kms', 'ecr', 'sqs', 'sns']
 
@@ -178,32 +183,52 @@ def run_child(req, fds):
         os.dup2(fds['err'], 2)
         # The worker reads headers without blocking, and O_NONBLOCK belongs to the open socket, shared by every
         # copy: a CLI expects blocking stdio (a read must wait for the agent's stdin, a write for a slow reader).
-        for fd in (0, 1, 2):
+        for fd in (0, 1, 2, fds['req']):
             os.set_blocking(fd, True)
+        spec = read_spec(fds['req'])
         # Nothing of the worker's stays open: its control socket, listening socket, other requests' streams.
         os.closerange(3, 1 << 20)
+        if SANDBOX is not None:
+            cwd = SANDBOX.enter(spec['bwrap'], WRITABLE_ROOT, req['workerPid'])
+        elif spec.get('bwrap') is not None:
+            raise RuntimeError('bubblewrap isolation asked of a worker that runs without it')
+        else:
+            cwd = req['cwd']
         os.umask(req.get('umask', 0o022))
         import resource
         for name, (soft, hard) in (req.get('rlimits') or {}).items():
             resource.setrlimit(getattr(resource, 'RLIMIT_' + name.upper()), (soft, hard))
         # The environment is the request's, wholesale (os.environ writes through to the C environment).
         os.environ.clear()
-        os.environ.update(req['env'])
+        os.environ.update(spec['env'])
         coerce_c_locale()
         redo_import_time_env()
-        os.chdir(req['cwd'])
+        os.chdir(cwd)
         random.seed()
-        sys.argv = [req['cliPath']] + list(req['args'])
-        code = run_script(req['cliPath'])
-    except BaseException:  # noqa: BLE001 - the child must never return into the worker's loop
+        sys.argv = [spec['cliPath']] + list(spec['args'])
+        code = run_script(spec['cliPath'])
+    except BaseException as e:  # noqa: BLE001 - the child must never return into the worker's loop
         try:
-            import traceback
-            traceback.print_exc()
+            if SANDBOX is not None and isinstance(e, SANDBOX.SandboxError):
+                os.write(2, ('aws-guard: warm sandbox: %s\n' % e).encode())
+            else:
+                import traceback
+                traceback.print_exc()
         except BaseException:  # noqa: BLE001
             pass
         code = 255
     finally:
         os._exit(code)
+
+
+def read_spec(fd):
+    """The `req` stream: one JSON object, ended by the broker's half-close."""
+    chunks = []
+    while True:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return json.loads(b''.join(chunks))
+        chunks.append(chunk)
 
 
 def coerce_c_locale():
@@ -359,7 +384,7 @@ class Worker:
             return
         self.forget(conn)
         parts = got.decode('ascii', 'replace').split()
-        if len(parts) != 3 or parts[0] != 'AWSG1' or parts[1] not in ('in', 'out', 'err'):
+        if len(parts) != 3 or parts[0] != 'AWSG1' or parts[1] not in ('in', 'out', 'err', 'req'):
             conn.close()
             return
         _, role, rid = parts
@@ -376,7 +401,7 @@ class Worker:
     def maybe_start(self, rid):
         req = self.requests.get(rid)
         streams = self.streams.get(rid, {})
-        if req is None or 'out' not in streams or 'err' not in streams or (req.get('readsStdin') and 'in' not in streams):
+        if req is None or 'out' not in streams or 'err' not in streams or 'req' not in streams or (req.get('readsStdin') and 'in' not in streams):
             return
         del self.requests[rid]
         del self.streams[rid]
@@ -387,6 +412,7 @@ class Worker:
         else:
             for stream in (sys.stdout, sys.stderr):
                 stream.flush()
+            req['workerPid'] = os.getpid()
             try:
                 pid = os.fork()
             except OSError as e:
@@ -441,10 +467,19 @@ class Worker:
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == '--probe':
         return probe(sys.argv[2])
-    if len(sys.argv) != 3:
-        sys.stderr.write('usage: aws_guard_worker.py CLI_PATH LISTEN_PATH | --probe CLI_PATH\n')
+    if len(sys.argv) not in (3, 5) or (len(sys.argv) == 5 and sys.argv[3] != '--sandboxes'):
+        sys.stderr.write('usage: aws_guard_worker.py CLI_PATH LISTEN_PATH [--sandboxes DIR] | --probe CLI_PATH\n')
         return 2
     cli_path, listen_path = sys.argv[1], sys.argv[2]
+    if len(sys.argv) == 5:
+        # Under bubblewrap: every command gets its own namespaces, and binds writable only from this directory.
+        global SANDBOX, WRITABLE_ROOT
+        import importlib.util
+        spec = importlib.util.spec_from_file_location(
+            'aws_guard_sandbox', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'aws_guard_sandbox.py'))
+        SANDBOX = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(SANDBOX)
+        WRITABLE_ROOT = os.path.realpath(sys.argv[4])
     # The CLI's script sees its own directory first on sys.path, as when it runs as a program.
     sys.path[0] = os.path.dirname(os.path.abspath(cli_path))
     preload_modules()

@@ -9,6 +9,7 @@ import { sandboxConfigText, type SandboxPaths } from './sandbox-env.js';
 export type Sandbox = SandboxPaths & Readonly<{ remove: () => Promise<void> }>;
 
 export const createSandbox = async (region: string | undefined, parent: string = tmpdir()): Promise<Sandbox> => {
+  // The prefix is how a warm fork under bwrap tells another request's sandbox (python/aws_guard_sandbox.py).
   const root = await mkdtemp(join(parent, 'aws-guard-req-'));
   const paths = {
     root,

@@ -38,7 +38,7 @@ export type ExecOutcome = Readonly<{
 
 export type RunningCli = Readonly<{
   pid: number | undefined;
-  /** The pid once the CLI process exists (a warm fork's comes a moment after the call); undefined if none ever did. */
+  /** The pid once the CLI runs (undefined if it never did): at once when spawned, on the worker's word when warm. */
   started: Promise<number | undefined>;
   /** The CLI's stdin when the command reads it, else null. */
   stdin: Writable | null;

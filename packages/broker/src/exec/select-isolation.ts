@@ -13,6 +13,7 @@ import { createSandbox } from './create-sandbox.js';
 import { sandboxIsolation, type IsolationMode, type IsolationPlan } from './isolation.js';
 import { runAwsCli } from './run-aws-cli.js';
 import { isExecutable } from './file-head.js';
+import type { SandboxPaths } from './sandbox-env.js';
 
 const run = promisify(execFile);
 
@@ -92,6 +93,12 @@ const hiddenPaths = (hide: readonly string[], readOnly: readonly string[]): Hidd
     .filter((path) => existsSync(path) && readOnly.some((root) => under(path, root)))
     .map((path) => ({ path, dir: statSync(path).isDirectory() }));
 
+/** A command's environment without credentials: for `aws --version` run as a start-up probe. */
+export const probeEnv = (sandbox: SandboxPaths): Record<string, string> => ({
+  PATH: SANDBOX_PATH, HOME: sandbox.home, TMPDIR: sandbox.tmp, LANG: 'C.UTF-8', PYTHONNOUSERSITE: '1', PYTHONDONTWRITEBYTECODE: '1',
+  AWS_CONFIG_FILE: sandbox.configFile, AWS_SHARED_CREDENTIALS_FILE: sandbox.credentialsFile,
+});
+
 /** Runs `<cli> --version` exactly as commands run (runAwsCli, a fresh sandbox) to prove the binds suffice. */
 const probeCli = async (plan: IsolationPlan & { kind: 'bwrap' }, cliPath: string, sandboxParent: string | undefined): Promise<Result<true, 'ISOLATION_CLI_FAILS'>> => {
   const sandbox = await createSandbox(undefined, sandboxParent);
@@ -101,7 +108,7 @@ const probeCli = async (plan: IsolationPlan & { kind: 'bwrap' }, cliPath: string
       {
         cliPath,
         args: ['--version'],
-        env: { PATH: SANDBOX_PATH, HOME: sandbox.home, TMPDIR: sandbox.tmp, LANG: 'C.UTF-8', PYTHONNOUSERSITE: '1', PYTHONDONTWRITEBYTECODE: '1', AWS_CONFIG_FILE: sandbox.configFile, AWS_SHARED_CREDENTIALS_FILE: sandbox.credentialsFile },
+        env: probeEnv(sandbox),
         cwd: sandbox.work,
         readsStdin: false,
         timeoutMs: 60_000,

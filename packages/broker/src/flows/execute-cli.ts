@@ -113,17 +113,18 @@ export const executeCli = async (ctx: ExecContext, cmd: AwsCommand, argv: readon
   else channel.cancelled.addEventListener('abort', onCancel, { once: true });
   // Not awaited before the CLI starts (the credentials record already was); a start the audit cannot take stops
   // the CLI and fails the command once it ended.
+  // The pid is known at once for a spawned CLI, a moment later for a warm fork (the worker reports it).
   let startFailure: unknown;
-  // A warm fork's pid comes a moment after the call (`started`); a CLI that never started gets no record.
-  const onStarted = ctx.onStarted;
-  const startRecorded = onStarted === undefined ? undefined
-    : running.started.then((pid) => (pid === undefined ? undefined : onStarted(pid))).then(() => undefined, (e: unknown) => {
+  const startRecorded = running.started.then(async (pid) => {
+    deps.log.info({ requestId, agent: channel.identity.agent, service: cmd.service, operation: cmd.operation, pid, ...(doc === null ? {} : { output: doc.kind }) }, 'command started');
+    if (pid === undefined || ctx.onStarted === undefined) return;
+    await ctx.onStarted(pid).then(() => undefined, (e: unknown) => {
       startFailure = e;
       running.stop('cancelled');
     });
+  });
   if (running.stdin !== null) channel.pipeStdinTo(running.stdin);
   channel.accept(requestId, running.stdin !== null);
-  deps.log.info({ requestId, agent: channel.identity.agent, service: cmd.service, operation: cmd.operation, pid: running.pid, ...(doc === null ? {} : { output: doc.kind }) }, 'command started');
   let exec = await running.done;
   let document: { masked: Readonly<Record<string, number>>; revealed: readonly string[] } | undefined;
   // Only a CLI that exited whole printed a whole document; anything cut short is withheld, never sent half-masked.

@@ -79,7 +79,7 @@ const checkCliAndIsolation = async (config: BrokerConfig, pathEnv: string): Prom
   const text = describeIsolation(plan.value);
   // Which executor the broker would use (docs/warm-executor.md): detected, no worker started.
   const exec = await planExecutor({ mode: config.exec.executor, cli: cli.value, isolation: plan.value });
-  const executor = exec.kind === 'warm' ? check('executor', 'OK', describeWarm(exec.python, config.exec.workers)) : check('executor', exec.warn ? 'WARN' : 'OK', `spawn (${exec.why})`);
+  const executor = exec.kind === 'warm' ? check('executor', 'OK', describeWarm(exec.python, config.exec.workers, plan.value)) : check('executor', exec.warn ? 'WARN' : 'OK', `spawn (${exec.why})`);
   return [found, plan.value.kind === 'bwrap' ? check('isolation', 'OK', text) : check('isolation', 'WARN', `${text}: the CLI can read every file the broker can`), executor];
 };
 

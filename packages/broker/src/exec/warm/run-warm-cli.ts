@@ -1,12 +1,14 @@
 // Runs one command in a fork of a warm worker, under the same contract as run-aws-cli.ts: output through the
 // sink with backpressure, stdin, a time and output limit and stop() killing the fork's whole process group.
-// Its stdin/stdout/stderr are Unix-socket connections to the worker, as a spawned CLI's are socketpairs.
+// Its stdin/stdout/stderr are Unix-socket connections to the worker, as a spawned CLI's are socketpairs; a fourth
+// carries the command itself (argv, environment, bwrap layout), read only by the fork.
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { constants } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { runAwsCli, type ExecOutcome, type ExecRequest, type OutputSink, type RunningCli, type StopReason } from '../run-aws-cli.js';
-import type { WarmWorker, WorkerEvent } from './warm-worker.js';
+import { bwrapArgv } from '../bwrap-argv.js';
+import type { CommandSpec, WarmWorker, WorkerEvent } from './warm-worker.js';
 import { createOutputPump, killGroup } from '../cli-output.js';
 
 const HEADER_BYTES = 64;
@@ -14,13 +16,17 @@ const HEADER_BYTES = 64;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
-const openStream = (worker: WarmWorker, role: 'in' | 'out' | 'err', id: string): Socket => {
+const openStream = (worker: WarmWorker, role: 'in' | 'out' | 'err' | 'req', id: string): Socket => {
   const socket = connect(worker.listenPath);
   socket.write(`AWSG1 ${role} ${id}`.padEnd(HEADER_BYTES - 1) + '\n');
   return socket;
 };
 
 export const runWarmCli = (worker: WarmWorker, req: ExecRequest, sink: OutputSink): RunningCli => {
+  // The layout a spawned bwrap would get, from the same function: a worker under bwrap rebuilds it in the fork.
+  const bwrap = req.isolation?.kind === 'bwrap' ? bwrapArgv(req.isolation, req.cwd) : null;
+  // A request whose isolation is not the worker's never runs there (fail closed: it is spawned as asked).
+  if ((bwrap !== null) !== worker.isolated) return runAwsCli(req, sink);
   const started = performance.now();
   // The caller writes stdin here; it reaches the fork once it exists, or a spawned CLI if the fork never happens.
   const stdinIn = req.readsStdin ? new PassThrough() : null;
@@ -30,8 +36,13 @@ export const runWarmCli = (worker: WarmWorker, req: ExecRequest, sink: OutputSin
   const out = openStream(worker, 'out', id);
   const err = openStream(worker, 'err', id);
   const stdin = req.readsStdin ? openStream(worker, 'in', id) : null;
+  const command: CommandSpec = { cliPath: req.cliPath, args: req.args, env: req.env, bwrap };
+  const spec = openStream(worker, 'req', id);
+  spec.end(JSON.stringify(command));
   // Errors show as the worker's events (a worker that is gone reports `lost`), not on these sockets.
-  for (const s of [out, err, stdin]) s?.on('error', () => undefined);
+  for (const s of [out, err, stdin, spec]) s?.on('error', () => undefined);
+  let onPid: (pid: number | undefined) => void = () => undefined;
+  const startedP = new Promise<number | undefined>((resolve) => (onPid = resolve));
   let pid: number | undefined;
   let stopReason: StopReason | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
@@ -54,13 +65,11 @@ export const runWarmCli = (worker: WarmWorker, req: ExecRequest, sink: OutputSin
   const { bytes, pump } = createOutputPump(sink, req.maxOutputBytes, stop);
   const drained = Promise.all([pump('stdout', out), pump('stderr', err)]);
 
-  let onForked: (pid: number | undefined) => void = () => undefined;
-  const forked = new Promise<number | undefined>((resolve) => (onForked = resolve));
   const exited = new Promise<WorkerEvent>((resolve) => {
-    worker.send({ id, cliPath: req.cliPath, args: req.args, env: req.env, cwd: req.cwd, readsStdin: req.readsStdin }, (event) => {
+    worker.send({ id, cwd: req.cwd, readsStdin: req.readsStdin }, (event) => {
       if (event.event !== 'started') return resolve(event);
       pid = event.pid;
-      onForked(pid);
+      onPid(pid);
       if (stdin !== null) stdinIn?.pipe(stdin);
       if (stopReason !== undefined) killGroup(pid, 'SIGTERM');
     });
@@ -70,15 +79,16 @@ export const runWarmCli = (worker: WarmWorker, req: ExecRequest, sink: OutputSin
     const exit = await exited;
     // The worker died before it forked (the pool had not noticed yet): nothing ran, the command is spawned.
     if (exit.event === 'lost' && pid === undefined && stopReason === undefined) {
-      for (const s of [out, err, stdin]) s?.destroy();
+      for (const s of [out, err, stdin, spec]) s?.destroy();
       clearTimeout(timer);
       spawned = runAwsCli(req, sink);
+      onPid(spawned.pid);
       if (stdinIn !== null && spawned.stdin !== null) stdinIn.pipe(spawned.stdin);
-      onForked(spawned.pid);
       return spawned.done;
     }
     killGroup(pid, 'SIGKILL');
-    if (exit.event === 'failed' || exit.event === 'lost') for (const s of [out, err, stdin]) s?.destroy();
+    if (exit.event === 'failed' || exit.event === 'lost') for (const s of [out, err, stdin, spec]) s?.destroy();
+    onPid(undefined);
     await Promise.race([drained, stopped.then(() => delay(req.killGraceMs))]);
     clearTimeout(timer);
     if (graceTimer !== undefined) clearTimeout(graceTimer);
@@ -94,10 +104,9 @@ export const runWarmCli = (worker: WarmWorker, req: ExecRequest, sink: OutputSin
     return Object.freeze({ exitCode, reason, signal, durationMs, stdoutBytes: bytes.stdout, stderrBytes: bytes.stderr });
   };
   // Stdin the command never read is dropped with it (the caller's pending writes complete, with an error).
-  // A command that never forked (and was not spawned instead) settles `started` as never started.
   const done = finish().finally(() => {
     stdinIn?.destroy();
-    onForked(undefined);
+    onPid(undefined);
   });
 
   // The pid is the fork's, known a moment after the start; callers log it and may read it later.
@@ -105,7 +114,7 @@ export const runWarmCli = (worker: WarmWorker, req: ExecRequest, sink: OutputSin
     get pid() {
       return spawned?.pid ?? pid;
     },
-    started: forked,
+    started: startedP,
     stdin: stdinIn,
     stop,
     done,

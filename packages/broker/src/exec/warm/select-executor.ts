@@ -1,9 +1,12 @@
 // Chooses, once at start, how commands run: `warm` (forks of preloaded Python workers, warm-pool.ts) or
-// `spawn` (a new CLI process per command, run-aws-cli.ts). `auto` = warm when the CLI is a Python install and
-// isolation is not bubblewrap (not supported warm yet), else spawn; `warm` that cannot start falls back too.
+// `spawn` (a new CLI process per command, run-aws-cli.ts). `auto` = warm when the CLI is a Python install, else
+// spawn; `warm` that cannot start falls back too. Under bubblewrap the workers run inside it and every fork gets
+// the spawned CLI's layout in namespaces of its own; a first command proves that works, or commands are spawned.
 import { runAwsCli, type ExecRequest, type OutputSink, type RunningCli } from '../run-aws-cli.js';
 import type { AwsCliInfo } from '../resolve-aws-cli.js';
-import type { IsolationPlan } from '../isolation.js';
+import { sandboxIsolation, type IsolationPlan } from '../isolation.js';
+import { createSandbox } from '../create-sandbox.js';
+import { probeEnv } from '../select-isolation.js';
 import { detectPythonCli, type PythonCli } from './detect-python-cli.js';
 import { createWarmPool } from './warm-pool.js';
 import { workerScript } from './worker-script.js';
@@ -31,16 +34,41 @@ export type ExecutorPlan =
 export const planExecutor = async (input: { mode: ExecutorMode; cli: AwsCliInfo; isolation: IsolationPlan; script?: string }): Promise<ExecutorPlan> => {
   const { mode, cli, isolation } = input;
   if (mode === 'spawn') return { kind: 'spawn', why: 'exec.executor is spawn', warn: false };
-  if (isolation.kind === 'bwrap')
-    return { kind: 'spawn', why: mode === 'warm' ? 'exec.executor warm is not supported with bubblewrap isolation yet' : 'the warm executor does not run under bubblewrap yet', warn: mode === 'warm' };
+  if (isolation.kind === 'bwrap' && process.platform !== 'linux') return { kind: 'spawn', why: 'the warm executor runs under bubblewrap on Linux only', warn: mode === 'warm' };
   const script = input.script ?? workerScript();
   const detected = await detectPythonCli(cli, script);
   if (!detected.ok) return { kind: 'spawn', why: `warm executor unavailable: ${detected.issue.message}`, warn: mode === 'warm' };
   return { kind: 'warm', python: detected.value, script };
 };
 
-export const describeWarm = (python: PythonCli, workers: number): string =>
-  `warm (${workers} worker${workers === 1 ? '' : 's'}, ${python.python} ${python.pythonVersion}, awscli ${python.awscli}, botocore ${python.botocore})`;
+export const describeWarm = (python: PythonCli, workers: number, isolation?: IsolationPlan): string =>
+  `warm (${workers} worker${workers === 1 ? '' : 's'}${isolation?.kind === 'bwrap' ? ' under bwrap' : ''}, ${python.python} ${python.pythonVersion}, awscli ${python.awscli}, botocore ${python.botocore})`;
+
+/** `aws --version` through the pool, exactly as commands run: under bwrap this proves a fork can build its namespaces. */
+const probeWarm = async (run: Executor['run'], cliPath: string, isolation: IsolationPlan): Promise<string | null> => {
+  const sandbox = await createSandbox(undefined);
+  try {
+    let output = '';
+    const outcome = await run(
+      {
+        cliPath,
+        args: ['--version'],
+        env: probeEnv(sandbox),
+        cwd: sandbox.work,
+        readsStdin: false,
+        timeoutMs: 60_000,
+        maxOutputBytes: 64 * 1024,
+        killGraceMs: 1000,
+        isolation: sandboxIsolation(isolation, sandbox),
+      },
+      (_stream, chunk) => void (output += chunk.toString()),
+    ).done;
+    if (outcome.exitCode === 0 && /aws-cli\//.test(output)) return null;
+    return output.trim().split('\n').at(-1)?.trim().slice(0, 300) || outcome.error || `exit ${outcome.exitCode}`;
+  } finally {
+    await sandbox.remove();
+  }
+};
 
 export const selectExecutor = async (input: {
   mode: ExecutorMode;
@@ -55,11 +83,17 @@ export const selectExecutor = async (input: {
     if (input.mode !== 'spawn') input.log(plan.warn ? 'warn' : 'info', `${plan.why}: commands are spawned`);
     return spawnExecutor(plan.why);
   }
-  const pool = createWarmPool({ python: plan.python.python, script: plan.script, cliPath: input.cli.path, size: input.workers, log: input.log });
+  const pool = createWarmPool({ python: plan.python.python, script: plan.script, cliPath: input.cli.path, size: input.workers, isolation: input.isolation, log: input.log });
   if ((await pool.ready) === 0) {
     pool.close();
     input.log('warn', `warm executor unavailable: no worker could start (${plan.python.python}): commands are spawned`);
     return spawnExecutor('no warm worker could start');
   }
-  return Object.freeze({ kind: 'warm', describe: describeWarm(plan.python, input.workers), run: pool.run, close: pool.close });
+  const failed = await probeWarm(pool.run, input.cli.path, input.isolation);
+  if (failed !== null) {
+    pool.close();
+    input.log(input.mode === 'warm' ? 'warn' : 'info', `warm executor unavailable: a command cannot run in a warm fork (${failed}): commands are spawned`);
+    return spawnExecutor(`a warm fork cannot run the CLI: ${failed}`);
+  }
+  return Object.freeze({ kind: 'warm', describe: describeWarm(plan.python, input.workers, input.isolation), run: pool.run, close: pool.close });
 };

@@ -4,14 +4,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAwsCli, type ExecRequest, type OutputSink, type RunningCli } from '../run-aws-cli.js';
+import type { IsolationPlan } from '../isolation.js';
 import { runWarmCli } from './run-warm-cli.js';
-import { startWarmWorker, type WarmWorker } from './warm-worker.js';
+import { workerBwrapArgv } from './worker-bwrap-argv.js';
+import { startWarmWorker, type WarmWorker, type WorkerBwrap } from './warm-worker.js';
 
 export type WarmPoolSpec = Readonly<{
   python: string;
   script: string;
   cliPath: string;
   size: number;
+  /** bwrap: each worker runs under bubblewrap and each command gets its own namespaces (warm-executor.md). */
+  isolation?: IsolationPlan | undefined;
+  /** Where request sandboxes are created (default: the OS temp dir), for a worker under bubblewrap. */
+  sandboxParent?: string | undefined;
   log: (level: 'info' | 'warn', message: string, data?: Record<string, unknown>) => void;
 }>;
 
@@ -29,13 +35,20 @@ const MAX_PAUSE_MS = 30_000;
 export const createWarmPool = (spec: WarmPoolSpec): WarmPool => {
   // The workers' listening sockets live in a directory only the broker's user can enter.
   const dir = mkdtempSync(join(tmpdir(), 'aws-guard-warm-'));
+  const plan = spec.isolation;
+  const sandboxParent = spec.sandboxParent ?? tmpdir();
+  const bwrap: WorkerBwrap | undefined = plan?.kind !== 'bwrap' ? undefined : {
+    path: plan.bwrapPath,
+    argv: workerBwrapArgv({ plan, sandboxParent, socketDir: dir, script: spec.script, uid: process.getuid?.() ?? -1 }),
+    sandboxParent,
+  };
   const slots: (WarmWorker | undefined)[] = Array.from({ length: spec.size }, () => undefined);
   let closed = false;
   let next = 0;
 
   const start = (slot: number, pauseMs: number): WarmWorker => {
     const worker = startWarmWorker({
-      python: spec.python, script: spec.script, cliPath: spec.cliPath, dir, name: `w${slot}`,
+      python: spec.python, script: spec.script, cliPath: spec.cliPath, dir, name: `w${slot}`, bwrap,
       onLog: (line) => spec.log('warn', `warm worker ${slot}: ${line}`),
     });
     slots[slot] = worker;

@@ -1,5 +1,6 @@
-// One Python worker process (aws_guard_worker.py): started with its control socket on fd 3, ready once it has
-// preloaded the CLI, then told of each command as one JSON line; it answers started/exited/failed by id.
+// One Python worker process (aws_guard_worker.py), under bubblewrap where isolation is bwrap: started with its
+// control socket on fd 3, ready once it has preloaded the CLI, then told of each command as one JSON line (id,
+// cwd, stdin or not: never the command itself, which only the fork reads); it answers started/exited/failed.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
@@ -12,11 +13,15 @@ export type WorkerEvent =
   /** The worker died with the command in flight: its exit status is lost. */
   | Readonly<{ event: 'lost'; id: string; error: string }>;
 
-export type WorkerRequest = Readonly<{ id: string; cliPath: string; args: readonly string[]; env: Readonly<Record<string, string>>; cwd: string; readsStdin: boolean }>;
+export type WorkerRequest = Readonly<{ id: string; cwd: string; readsStdin: boolean }>;
+/** What the fork reads from its `req` stream: the worker never sees it (credentials are in `env`). */
+export type CommandSpec = Readonly<{ cliPath: string; args: readonly string[]; env: Readonly<Record<string, string>>; bwrap: readonly string[] | null }>;
 
 export type WarmWorker = Readonly<{
   pid: number | undefined;
   listenPath: string;
+  /** Runs under bubblewrap: every request must carry its bwrap layout, and gets it in its own namespaces. */
+  isolated: boolean;
   /** True once the worker has preloaded and listens; false if it died first. */
   ready: Promise<boolean>;
   isReady: () => boolean;
@@ -26,11 +31,18 @@ export type WarmWorker = Readonly<{
   stop: () => void;
 }>;
 
-export type WorkerSpec = Readonly<{ python: string; script: string; cliPath: string; dir: string; name: string; onLog: (line: string) => void }>;
+/** bwrap and its options (worker-bwrap-argv.ts), and the sandboxes' parent the worker is told of. */
+export type WorkerBwrap = Readonly<{ path: string; argv: readonly string[]; sandboxParent: string }>;
+
+export type WorkerSpec = Readonly<{ python: string; script: string; cliPath: string; dir: string; name: string; bwrap?: WorkerBwrap | undefined; onLog: (line: string) => void }>;
 
 export const startWarmWorker = (spec: WorkerSpec): WarmWorker => {
   const listenPath = join(spec.dir, `${spec.name}.sock`);
-  const child = spawn(spec.python, [spec.script, spec.cliPath, listenPath], {
+  const worker = [spec.python, spec.script, spec.cliPath, listenPath];
+  const [program, argv] = spec.bwrap === undefined
+    ? [spec.python, worker.slice(1)]
+    : [spec.bwrap.path, [...spec.bwrap.argv, '--', ...worker, '--sandboxes', spec.bwrap.sandboxParent]];
+  const child = spawn(program, argv, {
     cwd: '/',
     env: { ...WORKER_ENV },
     // fd 3 is a socketpair only the broker holds: requests cannot come from anyone else.
@@ -80,6 +92,7 @@ export const startWarmWorker = (spec: WorkerSpec): WarmWorker => {
   return Object.freeze({
     pid: child.pid,
     listenPath,
+    isolated: spec.bwrap !== undefined,
     ready: readyP,
     isReady: () => ready,
     send: (req, onEvent) => {

@@ -1,5 +1,6 @@
 // The pool restarts a worker that dies, and a command runs meanwhile; the executor choice falls back to spawn
-// (with a log line that says why) when the CLI is not a Python install, the interpreter lacks awscli, or bwrap.
+// (with a log line that says why) when the CLI is not a Python install, the interpreter lacks awscli, or the
+// worker cannot start under bwrap.
 import t from 'tap';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,7 +91,8 @@ t.test('fallbacks to spawn, each with its reason', async (t) => {
     { name: 'a Python without awscli', mode: 'warm', cli: { ...cli, path: badPython }, isolation: none, why: /cannot import the AWS CLI/ },
     { name: 'a missing interpreter', mode: 'warm', cli: { ...cli, path: missing }, isolation: none, why: /cannot import the AWS CLI/ },
     { name: 'a different awscli version', mode: 'auto', cli: { ...cli, version: '0.0.1' }, isolation: none, why: /imports awscli .* but .* is 0\.0\.1/ },
-    { name: 'bwrap isolation', mode: 'warm', cli, isolation: { kind: 'bwrap', bwrapPath: '/usr/bin/bwrap', bwrapVersion: 'x', readOnly: [], hidden: [] }, why: /not supported with bubblewrap isolation yet: commands are spawned/ },
+    // bwrap whose layout lacks the interpreter: the worker cannot start inside it, so nothing runs warm.
+    { name: 'a bwrap layout the worker cannot run in', mode: 'warm', cli, isolation: { kind: 'bwrap', bwrapPath: '/usr/bin/bwrap', bwrapVersion: 'x', readOnly: [], hidden: [] }, why: /no worker could start .*: commands are spawned/ },
     { name: 'spawn asked for', mode: 'spawn', cli, isolation: none, why: null },
   ] as const;
   for (const c of cases) {
