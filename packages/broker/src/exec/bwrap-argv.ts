@@ -44,6 +44,22 @@ const checkedMounts = (spec: BwrapSpec, writable: readonly string[]): string[] =
 };
 
 /**
+ * A fresh root with the host's read-only paths and the hidden ones covered: the static part of every layout
+ * (a spawned CLI's, and a warm worker's, exec/warm/worker-bwrap-argv.ts). /proc, /dev and /tmp come first, so that
+ * a bind below /tmp (a CLI installed there) lands on the new tmpfs.
+ */
+export const freshRootArgv = (readOnly: readonly string[], hidden: readonly HiddenPath[]): string[] => [
+  '--proc',
+  '/proc',
+  '--dev',
+  '/dev',
+  '--tmpfs',
+  '/tmp',
+  ...readOnly.map(checked).flatMap((path) => ['--ro-bind', path, path]),
+  ...hidden.flatMap(({ path, dir }) => (dir ? ['--tmpfs', checked(path)] : ['--ro-bind', '/dev/null', checked(path)])),
+];
+
+/**
  * Options only: run-aws-cli.ts appends `--`, the CLI and its arguments. No `--setenv`: the environment is
  * spawn's (an allowlist that carries the request's credentials, which must never appear on a command line).
  */
@@ -64,15 +80,7 @@ export const bwrapArgv = (spec: BwrapSpec, cwd: string): string[] => {
     '--die-with-parent',
     '--cap-drop',
     'ALL',
-    // A fresh root: these first, so that a bind below /tmp (a CLI installed there) lands on the new tmpfs.
-    '--proc',
-    '/proc',
-    '--dev',
-    '/dev',
-    '--tmpfs',
-    '/tmp',
-    ...spec.readOnly.map(checked).flatMap((path) => ['--ro-bind', path, path]),
-    ...spec.hidden.flatMap(({ path, dir }) => (dir ? ['--tmpfs', checked(path)] : ['--ro-bind', '/dev/null', checked(path)])),
+    ...freshRootArgv(spec.readOnly, spec.hidden),
     ...writable.flatMap((path) => ['--bind', path, path]),
     ...spec.readOnlyWithin.map(checked).flatMap((path) => {
       if (!within(path, writable)) throw new TypeError(`${path} is not inside the writable sandbox`);

@@ -9,11 +9,10 @@ import { promisify } from 'node:util';
 import { fail, ok, type Result } from '@aws-guard/shared/result';
 import type { HiddenPath } from './bwrap-argv.js';
 import { cliHostPaths, SANDBOX_PATH } from './cli-host-paths.js';
-import { createSandbox } from './create-sandbox.js';
-import { sandboxIsolation, type IsolationMode, type IsolationPlan } from './isolation.js';
+import type { IsolationMode, IsolationPlan } from './isolation.js';
+import { probeCliVersion } from './probe-cli-version.js';
 import { runAwsCli } from './run-aws-cli.js';
 import { isExecutable } from './file-head.js';
-import type { SandboxPaths } from './sandbox-env.js';
 
 const run = promisify(execFile);
 
@@ -94,37 +93,11 @@ const hiddenPaths = (hide: readonly string[], readOnly: readonly string[]): Hidd
     .map((path) => ({ path, dir: statSync(path).isDirectory() }));
 
 /** A command's environment without credentials: for `aws --version` run as a start-up probe. */
-export const probeEnv = (sandbox: SandboxPaths): Record<string, string> => ({
-  PATH: SANDBOX_PATH, HOME: sandbox.home, TMPDIR: sandbox.tmp, LANG: 'C.UTF-8', PYTHONNOUSERSITE: '1', PYTHONDONTWRITEBYTECODE: '1',
-  AWS_CONFIG_FILE: sandbox.configFile, AWS_SHARED_CREDENTIALS_FILE: sandbox.credentialsFile,
-});
-
 /** Runs `<cli> --version` exactly as commands run (runAwsCli, a fresh sandbox) to prove the binds suffice. */
 const probeCli = async (plan: IsolationPlan & { kind: 'bwrap' }, cliPath: string, sandboxParent: string | undefined): Promise<Result<true, 'ISOLATION_CLI_FAILS'>> => {
-  const sandbox = await createSandbox(undefined, sandboxParent);
-  try {
-    let output = '';
-    const outcome = await runAwsCli(
-      {
-        cliPath,
-        args: ['--version'],
-        env: probeEnv(sandbox),
-        cwd: sandbox.work,
-        readsStdin: false,
-        timeoutMs: 60_000,
-        maxOutputBytes: 64 * 1024,
-        killGraceMs: 1000,
-        isolation: sandboxIsolation(plan, sandbox),
-      },
-      (_stream, chunk) => void (output += chunk.toString()),
-    ).done;
-    if (outcome.exitCode === 0 && /aws-cli\//.test(output)) return ok(true);
-    // The last line names the error for bwrap, Python tracebacks and node alike.
-    const why = output.trim().split('\n').at(-1)?.trim().slice(0, 300) || outcome.error || `exit ${outcome.exitCode}`;
-    return fail('ISOLATION_CLI_FAILS', `the AWS CLI does not run inside bwrap (${why}): fix the binds, or set isolation: none to run it unconfined`);
-  } finally {
-    await sandbox.remove();
-  }
+  const why = await probeCliVersion(runAwsCli, cliPath, plan, sandboxParent);
+  if (why === null) return ok(true);
+  return fail('ISOLATION_CLI_FAILS', `the AWS CLI does not run inside bwrap (${why}): fix the binds, or set isolation: none to run it unconfined`);
 };
 
 export const selectIsolation = async (opts: SelectIsolationOptions): Promise<Result<IsolationPlan, IsolationCode>> => {

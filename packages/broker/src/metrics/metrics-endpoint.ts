@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { METRICS_PATH } from '@aws-guard/shared/protocol/endpoints';
+import { listenHttp } from '../server/listen-http.js';
 
 /** What /metrics serves: the text format and its Content-Type (prom-client's register.contentType). */
 export type MetricsExposition = Readonly<{ contentType: string; render: () => Promise<string> }>;
@@ -33,14 +34,7 @@ export const createMetricsServer = (handler: MetricsHandler): MetricsServer => {
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'NOT_FOUND', message: `only ${METRICS_PATH} is served here` }));
   });
   return Object.freeze({
-    listen: (host: string, port: number) =>
-      new Promise<AddressInfo>((resolve, reject) => {
-        http.once('error', reject);
-        http.listen(port, host, () => {
-          http.off('error', reject);
-          resolve(http.address() as AddressInfo);
-        });
-      }),
+    listen: (host: string, port: number) => listenHttp(http, host, port),
     close: () =>
       new Promise<void>((resolve) => {
         if (!http.listening) return resolve();

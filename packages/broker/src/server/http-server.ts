@@ -9,6 +9,7 @@ import type { Result } from '@aws-guard/shared/result';
 import { MAX_WS_PAYLOAD_BYTES } from '@aws-guard/shared/protocol/limits';
 import { AGENT_PATH, APPROVER_PATH, HEALTH_PATH, METRICS_PATH, READY_PATH } from '@aws-guard/shared/protocol/endpoints';
 import type { Identity } from '../auth/identity.js';
+import { listenHttp } from './listen-http.js';
 
 
 export type Readiness = Readonly<{ ready: boolean; checks: Readonly<Record<string, string>> }>;
@@ -76,14 +77,7 @@ export const createBrokerServer = (deps: BrokerServerDeps): BrokerServer => {
   });
 
   return Object.freeze({
-    listen: (host: string, port: number) =>
-      new Promise<AddressInfo>((resolve, reject) => {
-        http.once('error', reject);
-        http.listen(port, host, () => {
-          http.off('error', reject);
-          resolve(http.address() as AddressInfo);
-        });
-      }),
+    listen: (host: string, port: number) => listenHttp(http, host, port),
     close: () =>
       new Promise<void>((resolve) => {
         for (const ws of wss.clients) ws.terminate();

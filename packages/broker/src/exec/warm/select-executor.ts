@@ -4,9 +4,8 @@
 // the spawned CLI's layout in namespaces of its own; a first command proves that works, or commands are spawned.
 import { runAwsCli, type ExecRequest, type OutputSink, type RunningCli } from '../run-aws-cli.js';
 import type { AwsCliInfo } from '../resolve-aws-cli.js';
-import { sandboxIsolation, type IsolationPlan } from '../isolation.js';
-import { createSandbox } from '../create-sandbox.js';
-import { probeEnv } from '../select-isolation.js';
+import type { IsolationPlan } from '../isolation.js';
+import { probeCliVersion } from '../probe-cli-version.js';
 import { detectPythonCli, type PythonCli } from './detect-python-cli.js';
 import { createWarmPool } from './warm-pool.js';
 import { workerScript } from './worker-script.js';
@@ -44,32 +43,6 @@ export const planExecutor = async (input: { mode: ExecutorMode; cli: AwsCliInfo;
 export const describeWarm = (python: PythonCli, workers: number, isolation?: IsolationPlan): string =>
   `warm (${workers} worker${workers === 1 ? '' : 's'}${isolation?.kind === 'bwrap' ? ' under bwrap' : ''}, ${python.python} ${python.pythonVersion}, awscli ${python.awscli}, botocore ${python.botocore})`;
 
-/** `aws --version` through the pool, exactly as commands run: under bwrap this proves a fork can build its namespaces. */
-const probeWarm = async (run: Executor['run'], cliPath: string, isolation: IsolationPlan): Promise<string | null> => {
-  const sandbox = await createSandbox(undefined);
-  try {
-    let output = '';
-    const outcome = await run(
-      {
-        cliPath,
-        args: ['--version'],
-        env: probeEnv(sandbox),
-        cwd: sandbox.work,
-        readsStdin: false,
-        timeoutMs: 60_000,
-        maxOutputBytes: 64 * 1024,
-        killGraceMs: 1000,
-        isolation: sandboxIsolation(isolation, sandbox),
-      },
-      (_stream, chunk) => void (output += chunk.toString()),
-    ).done;
-    if (outcome.exitCode === 0 && /aws-cli\//.test(output)) return null;
-    return output.trim().split('\n').at(-1)?.trim().slice(0, 300) || outcome.error || `exit ${outcome.exitCode}`;
-  } finally {
-    await sandbox.remove();
-  }
-};
-
 export const selectExecutor = async (input: {
   mode: ExecutorMode;
   workers: number;
@@ -89,7 +62,8 @@ export const selectExecutor = async (input: {
     input.log('warn', `warm executor unavailable: no worker could start (${plan.python.python}): commands are spawned`);
     return spawnExecutor('no warm worker could start');
   }
-  const failed = await probeWarm(pool.run, input.cli.path, input.isolation);
+  // Through the pool, exactly as commands run: under bwrap this proves a fork can build its namespaces.
+  const failed = await probeCliVersion(pool.run, input.cli.path, input.isolation);
   if (failed !== null) {
     pool.close();
     input.log(input.mode === 'warm' ? 'warn' : 'info', `warm executor unavailable: a command cannot run in a warm fork (${failed}): commands are spawned`);

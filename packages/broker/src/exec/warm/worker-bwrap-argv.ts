@@ -1,6 +1,7 @@
 // The bubblewrap options a warm worker runs under (docs/warm-executor.md "Under bubblewrap"): the static part of
 // a spawned CLI's layout, plus what the worker needs to give each fork its own (aws_guard_sandbox.py). Pure.
 import { dirname } from 'node:path';
+import { freshRootArgv } from '../bwrap-argv.js';
 import type { IsolationPlan } from '../isolation.js';
 
 /** Must match NEW_ROOT in aws_guard_sandbox.py: where each command's root is built before it becomes `/`. */
@@ -35,14 +36,7 @@ export const workerBwrapArgv = (input: WorkerBwrapInput): string[] => {
     'CAP_SYS_ADMIN',
     '--cap-add',
     'CAP_SETPCAP',
-    '--proc',
-    '/proc',
-    '--dev',
-    '/dev',
-    '--tmpfs',
-    '/tmp',
-    ...plan.readOnly.flatMap((path) => ['--ro-bind', path, path]),
-    ...plan.hidden.flatMap(({ path, dir }) => (dir ? ['--tmpfs', path] : ['--ro-bind', '/dev/null', path])),
+    ...freshRootArgv(plan.readOnly, plan.hidden),
     '--ro-bind',
     dirname(script),
     dirname(script),
