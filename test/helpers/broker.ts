@@ -40,6 +40,27 @@ export const brokerEnv = (home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.P
   ...extra,
 });
 
+/** A flag's value in `--flag value` or `--flag=value` form, if given. */
+const flagValue = (args: readonly string[], flag: string): string | undefined => {
+  const at = args.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+  if (at < 0) return undefined;
+  const arg = args[at]!;
+  return arg === flag ? args[at + 1] : arg.slice(flag.length + 1);
+};
+
+/**
+ * Whether this broker must run the warm executor: in the warm pass (AWS_GUARD_TEST_EXECUTOR=warm, see
+ * scripts/run-tests.mjs) unless the test chose otherwise itself — its own executor, a fake CLI (a Node script
+ * has nothing to preload), or bubblewrap asked for by name (warm does not run under bwrap yet). Anything else
+ * that starts as spawn fell back silently, and would make the pass test the spawn path a second time.
+ */
+const mustRunWarm = (opts: BrokerOptions): boolean => {
+  if (process.env['AWS_GUARD_TEST_EXECUTOR'] !== 'warm') return false;
+  const args = opts.args ?? [];
+  if (opts.awsCli !== undefined || opts.env?.['AWS_GUARD_EXECUTOR'] !== undefined || flagValue(args, '--executor') !== undefined) return false;
+  return (flagValue(args, '--isolation') ?? opts.env?.['AWS_GUARD_ISOLATION']) !== 'bwrap';
+};
+
 export const startBroker = async (opts: BrokerOptions = {}): Promise<Broker> => {
   const bundle = requireBundle();
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'aws-guard-data-')));
@@ -61,6 +82,13 @@ export const startBroker = async (opts: BrokerOptions = {}): Promise<Broker> => 
     void exited.then((code) => reject(new Error(`broker exited with ${code} before listening:\n${stderr}`)));
     setTimeout(() => reject(new Error(`broker did not start in 20s:\n${stderr}`)), 20_000).unref();
   });
+  if (mustRunWarm(opts)) {
+    const executor = /^aws-guard: executor: (.*)$/mu.exec(stderr)?.[1] ?? '(no executor line)';
+    if (!executor.startsWith('warm')) {
+      child.kill('SIGTERM');
+      throw new Error(`AWS_GUARD_TEST_EXECUTOR=warm, but the broker runs ${executor}: this pass would test nothing of the warm executor:\n${stderr}`);
+    }
+  }
   const keys = await loadOrCreateTokenKeys(dataDir);
   return {
     url,
