@@ -52,7 +52,7 @@ const runTap = (tapArgs, env) =>
 
 const line = ({ pass, fail, skip }) => `${pass} passed, ${fail} failed${skip ? `, ${skip} skipped` : ''}`;
 
-const passes = [{ name: 'spawn executor, whole suite', args: args, env: {} }];
+const passes = [{ name: files.length === 0 ? 'spawn executor, whole suite' : 'spawn executor', args, env: {} }];
 const skipped = e2eFiles.filter((f) => warmSkips.includes(f)).map((f) => f.slice(E2E_DIR.length + 1));
 if (warmFiles.length > 0)
   passes.push({
