@@ -4,7 +4,8 @@
 //   2. the end-to-end files again with the warm executor (docs/warm-executor.md, issue 8). test/helpers/broker.ts
 //      fails any broker of that pass that could run warm but fell back to spawn, so the pass cannot silently
 //      test the spawn path twice.
-// Arguments are tap's: files given run in the first pass, and those under test/e2e/ in the second too.
+// Arguments are tap's (options as --name=value): files given run in the first pass, those under test/e2e/ in the
+// second too.
 // Exit code: non-zero when either pass fails.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
