@@ -1,25 +1,77 @@
-// Runs tap over the whole suite, streams its output, and ends with one `N passed, N failed` line taken
-// from tap's own summary (tap's `# { total, pass }` line is not one CI reads). Exit code: tap's.
+// Runs the test suite in two passes and ends with one `N passed, N failed` line (the sum of both), taken from
+// tap's own summaries (tap's `# { total, pass }` line is not one CI reads):
+//   1. the whole suite (unit, integration, end-to-end), commands spawned;
+//   2. the end-to-end files again with the warm executor (docs/warm-executor.md, issue 8), under the default
+//      isolation (bubblewrap where it works). test/helpers/broker.ts
+//      fails any broker of that pass that could run warm but fell back to spawn, so the pass cannot silently
+//      test the spawn path twice.
+// Arguments are tap's (options as --name=value): files given run in the first pass, those under test/e2e/ in the
+// second too.
+// Exit code: non-zero when either pass fails.
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const tap = spawn('npx', ['--no-install', 'tap', ...process.argv.slice(2)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0' } });
-let tail = '';
-tap.stdout.on('data', (chunk) => {
-  process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-8192);
-});
-tap.on('close', (code) => {
-  const summary = /# \{ total: (\d+)([^}]*)\}/.exec(tail);
-  const field = (name) => Number(new RegExp(`${name}: (\\d+)`).exec(summary?.[2] ?? '')?.[1] ?? 0);
-  if (summary === null) {
-    console.log('0 passed, 1 failed (tap printed no summary)');
-    process.exit(code || 1);
-  }
-  const total = Number(summary[1]);
-  const pass = field('pass');
-  const skip = field('skip') + field('todo');
-  console.log(`${pass} passed, ${total - pass - skip} failed${skip ? `, ${skip} skipped` : ''}`);
-  process.exit(code ?? 1);
-});
+const E2E_DIR = 'test/e2e';
+
+// Each pass's environment, read by test/helpers/broker.ts (brokers a test starts with its own executor or a fake
+// CLI keep theirs). The broker's default executor is `auto`, so the first pass names spawn.
+const SPAWN_PASS_ENV = { AWS_GUARD_TEST_EXECUTOR: 'spawn' };
+const WARM_PASS_ENV = { AWS_GUARD_TEST_EXECUTOR: 'warm' };
+
+const args = process.argv.slice(2);
+const files = args.filter((a) => !a.startsWith('-'));
+const options = args.filter((a) => a.startsWith('-'));
+const e2eFiles = files.length === 0
+  ? readdirSync(`${root}${E2E_DIR}`).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `${E2E_DIR}/${f}`)
+  : files.map((f) => f.replace(/^\.\//u, '')).filter((f) => f.startsWith(`${E2E_DIR}/`));
+
+/** Runs tap, streaming its output; resolves with its exit code and the counts of its summary (null: none printed). */
+const runTap = (tapArgs, env) =>
+  new Promise((resolve) => {
+    const tap = spawn('npx', ['--no-install', 'tap', ...tapArgs], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0', ...env } });
+    let tail = '';
+    tap.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString()).slice(-8192);
+    });
+    tap.on('close', (code) => {
+      const summary = /# \{ total: (\d+)([^}]*)\}/.exec(tail);
+      if (summary === null) return resolve({ code: code || 1, counts: null });
+      const field = (name) => Number(new RegExp(`${name}: (\\d+)`).exec(summary[2])?.[1] ?? 0);
+      const total = Number(summary[1]);
+      const pass = field('pass');
+      const skip = field('skip') + field('todo');
+      resolve({ code: code ?? 1, counts: { pass, fail: total - pass - skip, skip } });
+    });
+  });
+
+const line = ({ pass, fail, skip }) => `${pass} passed, ${fail} failed${skip ? `, ${skip} skipped` : ''}`;
+
+const passes = [{ name: files.length === 0 ? 'spawn executor, whole suite' : 'spawn executor', args, env: SPAWN_PASS_ENV }];
+if (e2eFiles.length > 0)
+  passes.push({
+    name: `warm executor, ${E2E_DIR}`,
+    args: [...options, ...e2eFiles],
+    env: WARM_PASS_ENV,
+  });
+
+const results = [];
+for (const pass of passes) {
+  console.log(`\n==> tests: ${pass.name}`);
+  results.push({ ...pass, ...(await runTap(pass.args, pass.env)) });
+}
+
+const total = { pass: 0, fail: 0, skip: 0 };
+console.log('');
+for (const r of results) {
+  // A pass without a summary counts as one failure: it did not run to the end.
+  const counts = r.counts ?? { pass: 0, fail: 1, skip: 0 };
+  // Not the `N passed, N failed` shape: CI reads that line, and it must be the sum, printed once, last.
+  console.log(`${r.name}: ${counts.pass} pass, ${counts.fail} fail${counts.skip ? `, ${counts.skip} skip` : ''}${r.counts === null ? ' (tap printed no summary)' : ''}`);
+  for (const k of Object.keys(total)) total[k] += counts[k];
+}
+console.log(line(total));
+const failed = results.find((r) => r.code !== 0 || r.counts === null || r.counts.fail > 0);
+process.exit(failed === undefined ? 0 : failed.code || 1);

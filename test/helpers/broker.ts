@@ -42,6 +42,26 @@ export const brokerEnv = (home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.P
   ...extra,
 });
 
+/** A flag's value in `--flag value` or `--flag=value` form, if given. */
+const flagValue = (args: readonly string[], flag: string): string | undefined => {
+  const at = args.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+  if (at < 0) return undefined;
+  const arg = args[at]!;
+  return arg === flag ? args[at + 1] : arg.slice(flag.length + 1);
+};
+
+/**
+ * Whether this broker must run the warm executor: in the warm pass (AWS_GUARD_TEST_EXECUTOR=warm, see
+ * scripts/run-tests.mjs) unless the test chose otherwise itself — its own executor, or a fake CLI (a Node script
+ * has nothing to preload). Anything else that starts as spawn fell back silently, and would make the pass test
+ * the spawn path a second time.
+ */
+const mustRunWarm = (opts: BrokerOptions): boolean => {
+  if (process.env['AWS_GUARD_TEST_EXECUTOR'] !== 'warm') return false;
+  const args = opts.args ?? [];
+  return opts.awsCli === undefined && opts.env?.['AWS_GUARD_EXECUTOR'] === undefined && flagValue(args, '--executor') === undefined;
+};
+
 export const startBroker = async (opts: BrokerOptions = {}): Promise<Broker> => {
   const bundle = requireBundle();
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'aws-guard-data-')));
@@ -61,9 +81,18 @@ export const startBroker = async (opts: BrokerOptions = {}): Promise<Broker> => 
       if (match) resolve(match[1]!);
     });
     void exited.then((code) => reject(new Error(`broker exited with ${code} before listening:\n${stderr}`)));
-    const limit = opts.startTimeoutMs ?? 20_000;
-    setTimeout(() => reject(new Error(`broker did not start in ${limit / 1000}s:\n${stderr}`)), limit).unref();
+    // Generous: a warm broker listens only once its workers have imported the CLI, slow on a loaded CI machine.
+    const limit = opts.startTimeoutMs ?? 90_000;
+    setTimeout(() => reject(new Error(`broker did not start in ${limit / 1000}s:
+${stderr}`)), limit).unref();
   });
+  if (mustRunWarm(opts)) {
+    const executor = /^aws-guard: executor: (.*)$/mu.exec(stderr)?.[1] ?? '(no executor line)';
+    if (!executor.startsWith('warm')) {
+      child.kill('SIGTERM');
+      throw new Error(`AWS_GUARD_TEST_EXECUTOR=warm, but the broker runs ${executor}: this pass would test nothing of the warm executor:\n${stderr}`);
+    }
+  }
   const keys = await loadOrCreateTokenKeys(dataDir);
   return {
     url,

@@ -166,7 +166,7 @@ export type BrokerConfig = Readonly<{
 export const CONFIG_DEFAULTS = Object.freeze({
   listen: '127.0.0.1:8750',
   dataDir: '.aws-guard',
-  exec: Object.freeze({ timeout: '15m', maxOutputBytes: 4 * 1024 * 1024 * 1024, killGrace: '2s', maxConcurrent: 8, executor: 'spawn' as const, workers: 2 }),
+  exec: Object.freeze({ timeout: '15m', maxOutputBytes: 4 * 1024 * 1024 * 1024, killGrace: '2s', maxConcurrent: 8, executor: 'auto' as const, workers: 2 }),
   files: Object.freeze({ maxFileBytes: 5 * 1024 ** 3, maxTotalBytes: 20 * 1024 ** 3, maxFiles: 100_000 }),
   logLevel: 'info',
   isolation: 'auto',

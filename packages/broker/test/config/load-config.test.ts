@@ -35,7 +35,7 @@ t.test('with nothing given the broker listens on loopback and every source is th
   t.equal(c.exec.timeoutMs, 15 * 60_000, 'DESIGN: the CLI is stopped after 15m by default');
   t.ok(c.exec.killGraceMs > 0 && c.exec.maxOutputBytes > 0);
   t.equal(c.exec.maxConcurrent, 8, 'eight CLI processes at once by default, the rest queue');
-  t.same([c.exec.executor, c.exec.workers], ['spawn', 2], 'commands are spawned by default; two warm workers when asked');
+  t.same([c.exec.executor, c.exec.workers], ['auto', 2], 'warm where it can run by default, with two workers');
   t.ok(Object.values(c.sources).every((s) => s === 'default'));
   t.same(c.credentials, { mode: 'passthrough' }, 'the quick start runs with the broker\'s own credentials (and warns)');
 });
