@@ -60,7 +60,8 @@ t.test('a healthy broker host: every check OK or WARN, exit 0, in text and in JS
   t.equal(report.ok, true);
   t.same(report.checks.map((c) => c.name), ['config', 'aws cli', 'isolation', 'executor', 'data dir', 'audit chain', 'policy', 'agent token'], 'redis and broker only when asked for');
   t.match(by['isolation'], { status: 'OK', reason: /^bwrap/ });
-  t.match(by['executor'], { status: 'OK', reason: /^spawn \(exec\.executor is spawn\)$/ });
+  // exec.executor defaults to auto: warm, under bwrap where isolation is bwrap.
+  t.match(by['executor'], { status: 'OK', reason: /^warm \(2 workers under bwrap, / });
 });
 
 t.test('the executor line says which executor the broker would use, and why not warm', async (t) => {
@@ -68,7 +69,9 @@ t.test('the executor line says which executor the broker would use, and why not 
   const warm = await json({ dataDir: dir, isolation: 'none' }, { AWS_GUARD_EXECUTOR: 'auto', AWS_GUARD_EXEC_WORKERS: '3' });
   t.match(warm.by['executor'], { status: 'OK', reason: /^warm \(3 workers, \/.*python\S* \d+\.\d+\.\d+, awscli \d+\.\d+\.\d+, botocore / });
   const bwrap = await json({ dataDir: dir }, { AWS_GUARD_EXECUTOR: 'warm' });
-  t.match(bwrap.by['executor'], { status: 'WARN', reason: /^spawn \(exec\.executor warm is not supported with bubblewrap/ });
+  t.match(bwrap.by['executor'], { status: 'OK', reason: /^warm \(2 workers under bwrap, / });
+  const spawned = await json({ dataDir: dir }, { AWS_GUARD_EXECUTOR: 'spawn' });
+  t.match(spawned.by['executor'], { status: 'OK', reason: /^spawn \(exec\.executor is spawn\)$/ });
 });
 
 t.test('isolation none is a warning; bwrap asked for where it is missing is a failure', async (t) => {
