@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startMoto } from '../helpers/moto.js';
 import { startBroker } from '../helpers/broker.js';
 import { runGuard } from '../helpers/guard-cli.js';
-import { agentEnv, runAws, shimBinDir } from '../helpers/shim.js';
+import { agentEnv, awaitApproval, runAws, shimBinDir } from '../helpers/shim.js';
 import { runAwsDirect } from '../helpers/real-aws.js';
 
 const moto = await startMoto();
@@ -24,18 +24,9 @@ const guard = (args: string[], token: string) => runGuard([...args, '--broker', 
 const startHeld = async (argv: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
   const child = spawn(join(await shimBinDir(), 'aws'), argv, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
-  let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const approvalId = await new Promise<string>((resolve, reject) => {
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      const m = /approval (apr_[\w-]+)/.exec(stderr);
-      if (m) resolve(m[1]!);
-    });
-    void exit.then(() => reject(new Error(`the shim ended before waiting: ${stderr}`)));
-  });
-  return { approvalId, exit, output: () => ({ stdout, stderr }) };
+  const { approvalId, exit, stderr } = await awaitApproval(child);
+  return { approvalId, exit, output: () => ({ stdout, stderr: stderr() }) };
 };
 
 const buckets = async () => (await runAwsDirect(['s3api', 'list-buckets', '--query', 'Buckets[].Name', '--output', 'text'], moto.url)).stdout.toString();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMoto } from '../helpers/moto.js';
 import { startBroker } from '../helpers/broker.js';
-import { agentEnv, runAws, shimBinDir } from '../helpers/shim.js';
+import { agentEnv, awaitApproval, runAws, shimBinDir } from '../helpers/shim.js';
 import { runAwsDirect } from '../helpers/real-aws.js';
 import { runGuard } from '../helpers/guard-cli.js';
 import { readAuditRecords } from '../helpers/audit.js';
@@ -48,16 +48,7 @@ const moved = (before: Sample[], after: Sample[], name: string, match: Record<st
 /** Starts a command the policy holds and resolves once the shim says which approval it waits for. */
 const startHeld = async (argv: string[]) => {
   const child = spawn(join(await shimBinDir(), 'aws'), argv, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const approvalId = await new Promise<string>((resolve, reject) => {
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      const m = /approval (apr_[\w-]+)/.exec(stderr);
-      if (m) resolve(m[1]!);
-    });
-    void exit.then(() => reject(new Error(`the shim ended before waiting: ${stderr}`)));
-  });
+  const { approvalId, exit } = await awaitApproval(child);
   return { approvalId, exit };
 };
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBroker } from '../helpers/broker.js';
 import { runGuard } from '../helpers/guard-cli.js';
-import { agentEnv, runAws, shimBinDir } from '../helpers/shim.js';
+import { agentEnv, awaitApproval, runAws, shimBinDir } from '../helpers/shim.js';
 import { FIXTURES } from '../helpers/paths.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'aws-guard-groups-'));
@@ -40,20 +40,11 @@ t.test('a rule on groups applies to tokens in those groups only', async (t) => {
 t.test('only an approver whose token names the group can approve', async (t) => {
   const env = await agentEnv(broker.url, await broker.token({ agent: 'claude-1', human: 'alice' }));
   const shim = spawn(join(await shimBinDir(), 'aws'), ['s3api', 'delete-bucket', '--bucket', 'b'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exit = new Promise<number | null>((resolve) => shim.on('close', (code) => resolve(code)));
-  let stderr = '';
-  const approvalId = await new Promise<string>((resolve, reject) => {
-    shim.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      const m = /approval (apr_[\w-]+)/.exec(stderr);
-      if (m) resolve(m[1]!);
-    });
-    void exit.then(() => reject(new Error(`the shim ended before waiting: ${stderr}`)));
-  });
+  const { approvalId, exit, stderr: shimStderr } = await awaitApproval(shim);
   const outsider = await guard(['approve', approvalId], await broker.token({ agent: 'bob-laptop', human: 'bob', role: 'approver', groups: ['dev'] }));
   t.equal(outsider.code, 1);
   t.match(outsider.stderr, /APPROVAL_WRONG_GROUP/);
   const member = await guard(['approve', approvalId], await broker.token({ agent: 'sam-laptop', human: 'sam', role: 'approver', groups: ['security'] }));
   t.equal(member.code, 0, member.stderr);
-  t.equal(await exit, 0, `the held command ran (${stderr})`);
+  t.equal(await exit, 0, `the held command ran (${shimStderr()})`);
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBroker } from '../helpers/broker.js';
 import { runGuard } from '../helpers/guard-cli.js';
-import { agentEnv, runAws, shimBinDir } from '../helpers/shim.js';
+import { agentEnv, awaitApproval, runAws, shimBinDir } from '../helpers/shim.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { readAuditRecords } from '../helpers/audit.js';
 import { makeKey, signWith, startJwksServer } from '../../packages/broker/test/auth/jwks-server.js';
@@ -33,17 +33,7 @@ const approve = async (id: string) => runGuard(['approve', id, '--broker', broke
 const held = async (tokenFile: string, bucket: string) => {
   const env = await agentEnv(broker.url, undefined, { AWS_GUARD_TOKEN_FILE: tokenFile });
   const shim = spawn(join(await shimBinDir(), 'aws'), ['s3api', 'delete-bucket', '--bucket', bucket], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exit = new Promise<number | null>((resolve) => shim.on('close', (code) => resolve(code)));
-  let stderr = '';
-  const approvalId = await new Promise<string>((resolve, reject) => {
-    shim.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      const m = /approval (apr_[\w-]+)/.exec(stderr);
-      if (m) resolve(m[1]!);
-    });
-    void exit.then(() => reject(new Error(`the shim ended before waiting: ${stderr}`)));
-  });
-  return { approvalId, exit, stderr: () => stderr, env };
+  return { ...(await awaitApproval(shim)), env };
 };
 
 t.test('a token file rewritten during a long approval wait keeps the approval usable', async (t) => {

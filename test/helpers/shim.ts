@@ -1,6 +1,6 @@
 // Runs the built `aws` shim as a subprocess (a symlink named `aws` to the shim's bundle, as `aws-guard shim
 // install` makes it), from an environment with no AWS variables at all: only the broker URL and token.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,4 +43,23 @@ export const runAws = async (args: readonly string[], run: ShimRun): Promise<Run
   return new Promise((resolve) =>
     child.once('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out), stderr })),
   );
+};
+
+/**
+ * A shim held for approval: resolves the approval id once its stderr names it (rejects if it ends first), with its
+ * exit and its stderr so far. For tests that approve or deny a running `aws` from outside.
+ */
+export const awaitApproval = async (child: ChildProcess): Promise<{ approvalId: string; exit: Promise<number | null>; stderr: () => string }> => {
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  let stderr = '';
+  const approvalId = await new Promise<string>((resolve, reject) => {
+    if (child.stderr === null) throw new TypeError('awaitApproval needs the shim spawned with stderr piped');
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      const m = /approval (apr_[\w-]+)/.exec(stderr);
+      if (m) resolve(m[1]!);
+    });
+    void exit.then(() => reject(new Error(`the shim ended before waiting: ${stderr}`)));
+  });
+  return { approvalId, exit, stderr: () => stderr };
 };
