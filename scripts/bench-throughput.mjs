@@ -1,13 +1,14 @@
 // Throughput of one broker under many agents (issue 8): AGENTS concurrent agents, each running COMMANDS commands
 // one after another (`sts get-caller-identity`, `s3api list-buckets`, `iam list-roles` in turn) through the shim's
 // own client code (bench-lib/in-process-shim.mjs: a WebSocket per command, no Node start per command), against
-// moto_server on loopback. Two brokers side by side in one run, one after the other on the same emulator:
-// `--executor warm` and `--executor spawn`, both `--isolation none` and the default `exec.maxConcurrent` (8).
+// moto_server on loopback. Brokers side by side in one run, one after the other on the same emulator, each a
+// column `EXECUTOR[/ISOLATION]` (isolation `none` unless named): by default `warm`, `spawn` and `warm/bwrap` (the
+// default configuration: warm forks inside bubblewrap namespaces), all with the default `exec.maxConcurrent` (8).
 // Per column: commands/s, p50/p95/max latency, the broker's peak RSS (VmHWM of the Node process; the warm
 // workers are separate processes), and its audit: exactly AGENTS×COMMANDS `command.executed` records, and
 // `aws-guard audit verify` passing; and CPU per command by process (broker, CLIs, moto, the agents), whose sum
 // bounds the rate two idle cores could reach. Targets: ≥ 25 commands/s, peak RSS ≤ 400 MB.
-// Usage: node scripts/bench-throughput.mjs [AGENTS] [COMMANDS] [executors, comma-separated; default warm,spawn]
+// Usage: node scripts/bench-throughput.mjs [AGENTS] [COMMANDS] [columns, comma-separated; default warm,spawn,warm/bwrap]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ import { cpuMs, mib, readVmBytes, resetPeakRss } from './bench-lib/proc-status.m
 
 const AGENTS = Number(process.argv[2] ?? 20);
 const COMMANDS = Number(process.argv[3] ?? 50);
-const EXECUTORS = (process.argv[4] ?? 'warm,spawn').split(',');
+const COLUMNS = (process.argv[4] ?? 'warm,spawn,warm/bwrap').split(',');
 const ROTATION = [['sts', 'get-caller-identity'], ['s3api', 'list-buckets'], ['iam', 'list-roles']];
 
 const shim = await loadInProcessShim();
@@ -41,8 +42,9 @@ const auditOf = (dataDir) => {
   return { types, verified: verify.status === 0, verifyOutput: `${verify.stdout}${verify.stderr}`.trim() };
 };
 
-const runColumn = async (executor) => {
-  const env = await startBenchEnv({ moto: moto.url, brokerArgs: ['--executor', executor, '--isolation', 'none'] });
+const runColumn = async (column) => {
+  const [executor, isolation = 'none'] = column.split('/');
+  const env = await startBenchEnv({ moto: moto.url, brokerArgs: ['--executor', executor, '--isolation', isolation] });
   const tokens = Array.from({ length: AGENTS }, (_, i) => env.tokenFor(`agent-${String(i + 1).padStart(2, '0')}`));
   // One warm-up command, so that neither column pays the first CLI start (models, worker readiness) in its figures.
   const warmup = await shim.run({ url: env.url, token: env.tokenFor('warmup'), argv: ['sts', 'get-caller-identity'], cwd });
@@ -81,11 +83,11 @@ const runColumn = async (executor) => {
   env.stop();
   await env.exited;
   const audit = auditOf(env.dataDir);
-  return { executor, seconds, latencies, failures, rssBefore, peak, peakReset, load0, load1, audit, cpu };
+  return { executor: column, seconds, latencies, failures, rssBefore, peak, peakReset, load0, load1, audit, cpu };
 };
 
 const columns = [];
-for (const executor of EXECUTORS) columns.push(await runColumn(executor));
+for (const column of COLUMNS) columns.push(await runColumn(column));
 moto.stop();
 
 const total = AGENTS * COMMANDS;
@@ -108,7 +110,7 @@ const rows = [
   ['audit verify', (c) => (c.audit.verified ? 'ok' : 'FAILED')],
   ['load average', (c) => `${c.load0.toFixed(2)} → ${c.load1.toFixed(2)}`],
 ];
-console.log(`${AGENTS} agents × ${COMMANDS} commands (${ROTATION.map((c) => c.join(' ')).join(' | ')}), one broker per column, --isolation none, 2-core machine shared with other work`);
+console.log(`${AGENTS} agents × ${COMMANDS} commands (${ROTATION.map((c) => c.join(' ')).join(' | ')}), one broker per column (executor/isolation), 2-core machine`);
 console.log(`${''.padEnd(32)}${columns.map((c) => c.executor.padStart(16)).join('')}`);
 for (const [name, f] of rows) console.log(`${name.padEnd(32)}${columns.map((c) => f(c).padStart(16)).join('')}`);
 const warm = columns.find((c) => c.executor === 'warm');
