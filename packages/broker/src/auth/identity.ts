@@ -4,8 +4,10 @@ export type Role = (typeof ROLES)[number];
 
 /** Where an external token came from (auth/trusted-issuer.ts); absent on the broker's own tokens. */
 export type IdentitySource = Readonly<{
-  /** The trusted issuer's name: the namespace of agent, human (from a claim) and groups. */
+  /** The trusted issuer's name: the namespace of the agent and the groups. */
   name: string;
+  /** The namespace the human was named in (the issuer's humanNamespace); null when the human is a fixed value. */
+  humanNamespace: string | null;
   /** The token's `iss`. */
   url: string;
   /** The token's `sub`, as the issuer wrote it. */

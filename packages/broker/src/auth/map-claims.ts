@@ -1,6 +1,7 @@
 // Turns the verified claims of an external token into an aws-guard Identity, as the issuer's claim mapping says.
 // Every name taken from a claim is namespaced by the issuer (`<name>/<value>`): two issuers that both say
 // `sub: deploy` give two different agents, and a claim can never pass for a broker-issued name (those hold no `/`).
+// Humans are namespaced by the issuer's humanNamespace instead, which issuers naming people alike may share.
 import { createHash } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { describeClaimPath, readClaim, type ClaimPath } from './claim-path.js';
@@ -74,13 +75,13 @@ export const mapClaims = (issuer: TrustedIssuer, payload: JWTPayload, token: str
   return authOk(
     Object.freeze({
       agent: ns(agent.value),
-      human: 'value' in humanMap ? human.value : ns(human.value),
+      human: 'value' in humanMap ? human.value : `${issuer.humanNamespace}/${human.value}`,
       role,
       groups: Object.freeze(groups),
       sessionId,
       tokenId,
       expiresAt: new Date((payload.exp ?? 0) * 1000),
-      source: Object.freeze({ name: issuer.name, url: issuer.issuer, subject: subject.slice(0, MAX_NAME), keyId }),
+      source: Object.freeze({ name: issuer.name, humanNamespace: 'value' in humanMap ? null : issuer.humanNamespace, url: issuer.issuer, subject: subject.slice(0, MAX_NAME), keyId }),
     }),
   );
 };

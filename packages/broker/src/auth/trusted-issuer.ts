@@ -15,8 +15,13 @@ export type IssuerKeySource =
   | Readonly<{ kind: 'file'; path: string; jwks: JSONWebKeySet }>;
 
 export type TrustedIssuer = Readonly<{
-  /** Short name: the namespace of every identity this issuer's tokens map to (`github/…`), and `issuers:` in policy. */
+  /** Short name: the namespace of agents and groups its tokens map to (`github/…`), and `issuers:` in policy. */
   name: string;
+  /**
+   * The namespace of humans mapped from a claim: `humanNamespace` in the config, else `name`. Issuers sharing one
+   * name a person identically, so approvals see one human (check-human-namespaces.ts says who may share).
+   */
+  humanNamespace: string;
   /** The exact `iss` its tokens carry. */
   issuer: string;
   keys: IssuerKeySource;
@@ -26,7 +31,7 @@ export type TrustedIssuer = Readonly<{
   clockSkewSeconds: number;
   claims: Readonly<{
     agent: ClaimPath;
-    /** A claim (namespaced like the agent) or a fixed value the operator chose (taken as written). */
+    /** A claim (namespaced by humanNamespace) or a fixed value the operator chose (taken as written). */
     human: Readonly<{ claim: ClaimPath }> | Readonly<{ value: string }>;
     /** Each path names a string or a list of strings; every value becomes a group `<name>/<value>`. */
     groups: readonly ClaimPath[];

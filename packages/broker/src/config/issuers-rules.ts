@@ -1,6 +1,7 @@
 // Rules across the keys of `issuers` that the schema cannot express, and the resolved, frozen trusted issuers:
 // one key source each, no `none`/HMAC algorithms (the classic confusions), https for remote keys except on
-// loopback, unique names and `iss` values, a local JWKS that parses and holds only public keys.
+// loopback, unique names and `iss` values, a local JWKS that parses and holds only public keys. Shared human
+// namespaces are checked in check-human-namespaces.ts.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { JSONWebKeySet } from 'jose';
@@ -8,6 +9,7 @@ import { parseDuration } from '@aws-guard/shared/duration';
 import { ASYMMETRIC_ALGORITHMS, BROKER_ISSUER_NAME, type TrustedIssuer } from '../auth/trusted-issuer.js';
 import { TOKEN_ISSUER } from '../auth/token-keys.js';
 import { issuerInputSchema, type IssuerInput } from './issuers-schema.js';
+import { checkHumanNamespaces, type NamespaceEntry } from './check-human-namespaces.js';
 
 export const ISSUER_DEFAULTS = Object.freeze({
   clockSkew: '30s',
@@ -88,6 +90,7 @@ const checkOne = (input: IssuerInput, at: string, cwd: string, problems: string[
   const human = humanInput === undefined ? undefined : typeof humanInput === 'string' || Array.isArray(humanInput) ? { claim: humanInput } : humanInput;
   return Object.freeze({
     name: input.name,
+    humanNamespace: input.humanNamespace ?? input.name,
     issuer: input.issuer,
     keys: Object.freeze(
       input.jwksUrl !== undefined
@@ -122,6 +125,7 @@ export const checkIssuers = (raw: unknown, cwd: string): Checked => {
   if (!Array.isArray(raw)) return { problems, issuers };
   const names = new Map<string, number>();
   const isses = new Map<string, number>();
+  const namespaces: NamespaceEntry[] = [];
   raw.forEach((entry: unknown, i) => {
     const parsed = issuerInputSchema.safeParse(entry);
     if (!parsed.success) return; // the schema reports it
@@ -131,8 +135,10 @@ export const checkIssuers = (raw: unknown, cwd: string): Checked => {
     else names.set(name, i);
     if (isses.has(issuer)) problems.push(`${at}.issuer: ${issuer} is also issuers.${isses.get(issuer)}'s issuer (tokens are matched to an issuer by iss, exactly)`);
     else isses.set(issuer, i);
+    namespaces.push({ at, input: parsed.data });
     const resolved = checkOne(parsed.data, at, cwd, problems);
     if (resolved !== undefined) issuers.push(resolved);
   });
+  problems.push(...checkHumanNamespaces(namespaces));
   return { problems, issuers };
 };

@@ -10,9 +10,13 @@ const claimPath = z.union([
 ], { error: 'must be a claim path such as sub or kubernetes.io.serviceaccount.name, or a list of keys' });
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 30s or 10m');
 const groupValues = z.array(z.string().min(1).max(256)).min(1);
+// Issuer names and human namespaces share one grammar: both prefix names (`github/…`) and neither may hold `/`.
+const namespaceName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1-32 lowercase letters, digits or -, e.g. github or k8s-prod');
 
 export const issuerInputSchema = z.strictObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1-32 lowercase letters, digits or -, e.g. github or k8s-prod'),
+  name: namespaceName,
+  /** The namespace of the humans its tokens name; issuers sharing one name a person identically (docs/identity.md). */
+  humanNamespace: namespaceName.optional(),
   issuer: z.string().min(1).max(1024),
   jwksUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   jwksFile: z.string().min(1).optional(),

@@ -85,6 +85,8 @@ export const createUpgradeAuthenticator = (deps: UpgradeAuthDeps): UpgradeAuthen
           // Issuer, subject and key as the token said them, beside the mapped identity in actor; never the token.
           issuer: identity.source?.url ?? TOKEN_ISSUER,
           issuerName: issuerNameOf(identity),
+          // Which namespace named actor.human: differs from issuerName when issuers share humans (identity.md).
+          humanNamespace: identity.source?.humanNamespace ?? null,
           subject: identity.source?.subject ?? identity.agent,
           keyId: identity.source === undefined ? deps.keys.keyId : identity.source.keyId ?? null,
           groups: [...identity.groups],

@@ -62,7 +62,7 @@ t.test('a Kubernetes token maps nested claims whose keys hold dots, namespaced b
   t.ok(r.ok);
   if (!r.ok) return;
   t.match(r.value, { agent: 'k8s/deployer', human: 'platform-team', role: 'agent', groups: ['k8s/payments'], tokenId: 'k-1', expiresAt: new Date((now + 3600) * 1000) });
-  t.same(r.value.source, { name: 'k8s', url: K8S, subject: 'system:serviceaccount:payments:deployer', keyId: 'key-a' });
+  t.same(r.value.source, { name: 'k8s', humanNamespace: null, url: K8S, subject: 'system:serviceaccount:payments:deployer', keyId: 'key-a' });
   t.match(r.value.sessionId, /^ses_[0-9a-f]{20}$/);
 });
 

@@ -97,3 +97,39 @@ t.test('a claim path that is neither text nor a list of keys is refused', async 
   t.notOk(result.ok);
   t.match(result.ok ? [] : result.issue.details, [/^issuers\.0\.claims\.agent: must be a claim path/]);
 });
+
+t.test('humanNamespace: who may name humans in a shared namespace', async (t) => {
+  const idp = (name: string, extra: Record<string, unknown> = {}) => ({
+    name, issuer: `https://${name}.example`, jwksUrl: `https://${name}.example/jwks`, audience: 'aws-guard', claims: { agent: 'email', human: 'email' }, ...extra,
+  });
+  const table: [string, Record<string, unknown>[], RegExp[], (string | undefined)[]][] = [
+    ['two IdPs sharing a chosen namespace', [idp('okta', { humanNamespace: 'people' }), idp('entra', { humanNamespace: 'people' })], [], ['people', 'people']],
+    ['one IdP joining another by its name', [idp('okta'), idp('entra', { humanNamespace: 'okta' })], [], ['okta', 'okta']],
+    ['no humanNamespace: each issuer its own', [idp('okta'), idp('entra')], [], ['okta', 'entra']],
+    ['a namespace of its own, shared with nobody (an IdP renamed)', [idp('entra', { humanNamespace: 'people' })], [], ['people']],
+    ['the broker\'s reserved name', [idp('okta', { humanNamespace: 'aws-guard' })], [/^issuers\.0\.humanNamespace: "aws-guard" is reserved/], []],
+    ['not an issuer-name', [idp('okta', { humanNamespace: 'People/Eu' })], [/^issuers\.0\.humanNamespace: must be 1-32 lowercase/], []],
+    ['a fixed human', [idp('k8s', { humanNamespace: 'people', claims: { agent: 'sub', human: { value: 'platform' } } })], [/^issuers\.0\.humanNamespace: needs claims\.human mapped from a claim/], []],
+    ['no human claim (the agent claim by default)', [idp('ci', { humanNamespace: 'people', claims: { agent: 'sub' } })], [/^issuers\.0\.humanNamespace: needs claims\.human mapped from a claim/], []],
+    ['borrowing the name of an issuer whose humans are elsewhere', [idp('okta', { humanNamespace: 'people' }), idp('entra', { humanNamespace: 'okta' })], [/^issuers\.1\.humanNamespace: "okta" is issuers\.0's name, but that issuer names its humans in "people"/], []],
+    ['borrowing the name of an issuer with a fixed human', [idp('k8s', { claims: { agent: 'sub', human: { value: 'platform' } } }), idp('okta', { humanNamespace: 'k8s' })], [/^issuers\.1\.humanNamespace: "k8s" is issuers\.0's name, but that issuer names its humans as a fixed value/], []],
+    ['joining an issuer whose human is its agent claim', [idp('ci', { claims: { agent: 'sub' } }), idp('okta', { humanNamespace: 'ci' })], [/^issuers\.0\.claims\.human: issuers\.1 name their humans in "ci" too/], []],
+  ];
+  for (const [what, list, expected, namespaces] of table) {
+    const { result } = load(t, `issuers: ${JSON.stringify(list)}\n`);
+    const details = result.ok ? [] : (result.issue.details ?? [result.issue.message]);
+    t.equal(details.length, expected.length, `${what}: ${details.join('; ')}`);
+    for (const re of expected) t.ok(details.some((d) => re.test(d)), `${what}: reports ${re}`);
+    if (result.ok) t.same(result.value.issuers.map((i) => i.humanNamespace), namespaces, `${what}: resolved namespaces`);
+  }
+});
+
+t.test('namespace problems are reported together with every other problem', async (t) => {
+  const { result } = load(t, `issuers:
+  - { name: okta, humanNamespace: aws-guard, issuer: "https://okta", jwksUrl: "http://okta/j", audience: a, claims: { human: { value: x } } }
+  - { name: entra, humanNamespace: okta, issuer: "https://entra", jwksUrl: "https://entra/j", audience: a, claims: { human: email } }
+`);
+  const details = result.ok ? [] : (result.issue.details ?? []);
+  for (const re of [/^issuers\.0\.jwksUrl: must be https/, /^issuers\.0\.humanNamespace: "aws-guard" is reserved/, /^issuers\.0\.humanNamespace: needs claims\.human/, /^issuers\.1\.humanNamespace: "okta" is issuers\.0's name/])
+    t.ok(details.some((d) => re.test(d)), `reports ${re}`);
+});

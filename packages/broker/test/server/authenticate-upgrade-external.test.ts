@@ -23,10 +23,10 @@ const { issuers, problems } = checkIssuers([{
 }], dir);
 t.same(problems, []);
 
-const setup = () => {
+const setup = (trusted = issuers) => {
   const events: AuditEvent[] = [];
   const log = createLogger('error', new Writable({ write: (_c, _e, done) => done() }));
-  const auth = createUpgradeAuthenticator({ keys, issuers, audit: { append: async (e: AuditEvent) => void events.push(e) }, log });
+  const auth = createUpgradeAuthenticator({ keys, issuers: trusted, audit: { append: async (e: AuditEvent) => void events.push(e) }, log });
   return { auth, events };
 };
 const origin = { remoteAddress: '192.0.2.9' };
@@ -41,10 +41,25 @@ t.test('an approver from the workforce IdP is accepted and audited with issuer, 
   t.match(events, [{
     type: 'token.accepted',
     actor: { kind: 'approver', agent: 'corp/alice@example.test', human: 'corp/alice@example.test', role: 'approver' },
-    data: { channel: 'approver', tokenId: 'tok-1', issuer: ISS, issuerName: 'corp', subject: '00u1abc', keyId: 'idp-1', groups: ['corp/aws-approvers', 'corp/eng'] },
+    data: { channel: 'approver', tokenId: 'tok-1', issuer: ISS, issuerName: 'corp', humanNamespace: 'corp', subject: '00u1abc', keyId: 'idp-1', groups: ['corp/aws-approvers', 'corp/eng'] },
   }]);
   t.notOk(JSON.stringify(events).includes(token.split('.')[2]!), 'no signature');
   t.notOk(JSON.stringify(events).includes(token.split('.')[1]!), 'no payload segment');
+});
+
+t.test('an issuer sharing a human namespace: the audit shows the issuer beside the human it linked', async (t) => {
+  const linked = checkIssuers([{
+    name: 'corp', humanNamespace: 'people', issuer: ISS, jwksFile: 'jwks.json', audience: 'aws-guard',
+    claims: { agent: 'email', human: 'email', groups: ['groups'] }, role: { approverGroups: ['aws-approvers'] },
+  }], dir);
+  t.same(linked.problems, []);
+  const { auth, events } = setup(linked.issuers);
+  t.ok((await auth.authenticate(`Bearer ${await signWith(idpKey, claims())}`, APPROVER_PATH, origin)).ok);
+  t.match(events, [{
+    type: 'token.accepted',
+    actor: { agent: 'corp/alice@example.test', human: 'people/alice@example.test' },
+    data: { issuer: ISS, issuerName: 'corp', humanNamespace: 'people', groups: ['corp/aws-approvers', 'corp/eng'] },
+  }], 'agent and groups stay in the issuer\'s namespace; only the human is linked');
 });
 
 t.test('rejections of external tokens are audited with a stable code and reason', async (t) => {
