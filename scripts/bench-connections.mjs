@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pct, root, startBenchEnv } from './bench-lib/bench-env.mjs';
 import { loadInProcessShim } from './bench-lib/in-process-shim.mjs';
 import { mib, readVmBytes } from './bench-lib/proc-status.mjs';
-import { loadTsFile } from './bench-lib/load-ts-file.mjs';
+import { loadTsModule } from './load-ts-module.mjs';
 
 const CONNECTIONS = Number(process.argv[2] ?? 5000);
 const COMMANDS = Number(process.argv[3] ?? 20);
@@ -28,7 +28,7 @@ if (Number.isFinite(limit) && limit < CONNECTIONS + 512) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const { connectBroker } = await loadTsFile(join(root, 'packages/cli/src/client/broker-client.ts'));
+const { connectBroker } = await loadTsModule(join(root, 'packages/cli/src/client/broker-client.ts'));
 const shim = await loadInProcessShim();
 const env = await startBenchEnv({ brokerArgs: ['--executor', 'warm', '--isolation', 'none'] });
 const token = env.tokenFor('bench-idle');

@@ -4,11 +4,11 @@
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { root } from './bench-env.mjs';
-import { loadTsFile } from './load-ts-file.mjs';
+import { loadTsModule } from '../load-ts-module.mjs';
 
 /** Loads the shim once; `run({ url, token, argv, cwd })` resolves `{ code, ms, stdout, stderr }`. */
 export const loadInProcessShim = async () => {
-  const { runShim } = await loadTsFile(join(root, 'packages/cli/src/shim/run-shim.ts'));
+  const { runShim } = await loadTsModule(join(root, 'packages/cli/src/shim/run-shim.ts'));
   const run = async ({ url, token, argv, cwd }) => {
     const stdin = new PassThrough();
     stdin.end();

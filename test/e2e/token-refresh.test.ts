@@ -47,6 +47,11 @@ t.test('a token file rewritten during a long approval wait keeps the approval us
   t.equal(await run.exit, 0, run.stderr());
   const refreshed = (await readAuditRecords(broker.dataDir)).filter((r) => r.type === 'token.refreshed');
   t.ok(refreshed.length >= 1 && refreshed.every((r) => r.code === undefined), 'audited as token.refreshed');
+  t.ok(refreshed.every((r) => r.data['issuer'] === ISS && r.data['issuerName'] === 'k8s'), 'naming the connection\'s issuer');
+  const tail = await runGuard(['audit', 'tail', '--data-dir', broker.dataDir, '-n', '200']);
+  t.equal(tail.code, 0, tail.stderr);
+  t.match(tail.stdout, /k8s\/deployer for platform\s+token\.accepted\s+agent from \S+, issuer k8s\n/, 'audit tail names the external issuer of an accepted token');
+  t.match(tail.stdout, /k8s\/deployer for platform\s+token\.refreshed\s+issuer k8s\n/, 'and of a refreshed one');
 });
 
 t.test('without a fresh token the approval is not used on the expired connection, and a re-run uses it', async (t) => {

@@ -10,7 +10,7 @@ import { appendDurably } from './append-durably.js';
 import { auditLogApi, type AppendObserver } from './audit-log-api.js';
 import { AuditAppendError, AuditOpenError } from './audit-errors.js';
 import { auditFilePath } from './audit-files.js';
-import type { CheckpointSigner } from './audit-signing-key.js';
+import { signingOf, startCheckpointTimer, type CheckpointOptions } from './checkpoint-cadence.js';
 import { buildRecords, type Built, type Pending, type SignState } from './build-records.js';
 import { findLastCheckpoint } from './find-last-checkpoint.js';
 import { findUnfinishedCommands, type UnfinishedScan } from './find-unfinished-commands.js';
@@ -19,20 +19,9 @@ import { rotateSegment, type RotationProgress } from './rotate-segment.js';
 
 /** Appends waiting while a batch is written go out together in the next one (group commit: one fsync). */
 const MAX_BATCH_RECORDS = 256;
-export const DEFAULT_CHECKPOINT_RECORDS = 1000;
-export const DEFAULT_CHECKPOINT_MS = 60_000;
+export { DEFAULT_CHECKPOINT_MS, DEFAULT_CHECKPOINT_RECORDS, type CheckpointOptions } from './checkpoint-cadence.js';
 /** The active file is sealed into a segment once it holds this many bytes (docs/audit-format.md "Segments"). */
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
-
-export type CheckpointOptions = Readonly<{
-  signer: CheckpointSigner;
-  /** A checkpoint follows every this many records (default 1000). */
-  everyRecords?: number;
-  /** …and when this long has passed since the last one and records were added (default 60 s). */
-  everyMs?: number;
-  /** Calls `tick` periodically and returns how to stop (default: an unref'd setInterval); tests drive it. */
-  timer?: (tick: () => Promise<unknown>, periodMs: number) => () => void;
-}>;
 
 export type AuditLogOptions = Readonly<{
   dir: string;
@@ -65,8 +54,7 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
   const path = auditFilePath(options.dir);
   const recovery = await openLog(options.dir, path, clock);
   let state: ChainState = recovery.state;
-  const signing = options.checkpoints === undefined ? null
-    : { signer: options.checkpoints.signer, everyRecords: options.checkpoints.everyRecords ?? DEFAULT_CHECKPOINT_RECORDS };
+  const signing = signingOf(options.checkpoints);
   let sign: SignState = signing === null ? { prevSignature: null, since: 0 } : await signStateAt(path, state);
   let lastCheckpointAt = clock().getTime();
   let afterFailure = false;
@@ -140,12 +128,7 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
     draining ??= drain();
   });
 
-  // A failed timed checkpoint is not lost work: the records stay counted and the next tick or append retries;
-  // a disk that fails here fails the next command's append too, which is what stops commands (DESIGN §7.4).
-  const everyMs = options.checkpoints?.everyMs ?? DEFAULT_CHECKPOINT_MS;
-  const tick = async (): Promise<AuditRecord | null> =>
-    closed || sign.since === 0 || clock().getTime() - lastCheckpointAt < everyMs ? null : enqueue(null).catch(() => null);
-  const stopTimer = signing === null ? () => {} : (options.checkpoints?.timer ?? intervalTimer)(tick, Math.min(everyMs, 1000));
+  const stopTimer = startCheckpointTimer(options.checkpoints, clock, () => ({ closed, since: sign.since, lastCheckpointAt }), () => enqueue(null));
 
   let recovered: AuditRecord | null;
   try {
@@ -176,7 +159,7 @@ async function openLog(dir: string, path: string, clock: () => Date): Promise<Re
  * Before anything else is appended (the broker's own `broker.started` included), so that the record follows the
  * crash it reports. None when nothing was left unfinished: a cleanly stopped log gets no such record.
  */
-async function recordUnfinished(
+export async function recordUnfinished(
   scan: UnfinishedScan, enqueue: (event: AuditEvent) => Promise<AuditRecord | null>,
 ): Promise<AuditRecord | null> {
   if (scan.count === 0) return null;
@@ -195,13 +178,6 @@ async function signStateAt(path: string, state: ChainState): Promise<SignState> 
   } catch (e) {
     throw new AuditOpenError('AUDIT_OPEN_FAILED', `cannot read the last checkpoint of ${path}: ${(e as Error).message}`, { cause: e });
   }
-}
-
-export function intervalTimer(tick: () => Promise<unknown>, periodMs: number): () => void {
-  const timer = setInterval(() => void tick(), periodMs);
-  // The timer must not keep a process alive that has nothing else to do (tests, CLI tools opening a log).
-  timer.unref();
-  return () => clearInterval(timer);
 }
 
 /** The event in record order without undefined fields, copied (so later changes by the caller are not

@@ -33,28 +33,36 @@ export type UnfinishedScan = Readonly<{
   scannedAfter: number;
 }>;
 
-type Boundary = Readonly<{ seq: number; previousStart: number | null }>;
+/** The last `broker.started` (or `broker.recovered`) a scan stops at: its seq and the start it reports. */
+export type Boundary = Readonly<{ seq: number; previousStart: number | null }>;
 
 /** `end` is the byte length of the chain on disk (just after the last complete record). */
 export async function findUnfinishedCommands(path: string, end: number): Promise<UnfinishedScan> {
   const boundary = await findLastLineInLog(path, end, BOUNDARY_MARKERS, boundaryOf);
   const open = new Map<string, UnfinishedCommand>();
+  // Forwards, a request is open until its end is met. (Redis reads backwards: redis-unfinished-commands.ts.)
   for (const [file, range] of await rangesAfter(path, end, boundary)) {
     for await (const line of readAuditLines(file, range).lines) {
-      if (!line.includes(COMMAND_MARKER)) continue;
       const record = commandRecordOf(line);
       if (record === null) continue;
       if (record.type === 'command.requested') open.set(record.requestId, entryOf(record));
-      else if (TERMINAL.has(record.type)) open.delete(record.requestId);
+      else if (isTerminal(record)) open.delete(record.requestId);
     }
   }
+  return scanOf([...open.values()], boundary?.value ?? null);
+}
+
+/** The scan's result from the commands left open (oldest first) and the boundary the scan stopped at. */
+export function scanOf(open: UnfinishedCommand[], boundary: Boundary | null): UnfinishedScan {
   return {
-    unfinished: listWithinBudget([...open.values()]),
-    count: open.size,
-    previousStart: boundary?.value.previousStart ?? null,
-    scannedAfter: boundary?.value.seq ?? 0,
+    unfinished: listWithinBudget(open),
+    count: open.length,
+    previousStart: boundary?.previousStart ?? null,
+    scannedAfter: boundary?.seq ?? 0,
   };
 }
+
+export const isTerminal = (record: CommandRecord): boolean => TERMINAL.has(record.type);
 
 /** What follows the boundary: the rest of its file, the sealed segments after it, the active file up to `end`. */
 async function rangesAfter(path: string, end: number, boundary: FoundInLog<Boundary> | null): Promise<Array<[string, ByteRange]>> {
@@ -72,7 +80,8 @@ async function rangesAfter(path: string, end: number, boundary: FoundInLog<Bound
 }
 
 // Only a few boundary lines are ever parsed, so each gets the full check (schema and hash).
-function boundaryOf(line: string): Boundary | null {
+export function boundaryOf(line: string): Boundary | null {
+  if (!BOUNDARY_MARKERS.some((marker) => line.includes(marker))) return null;
   const parsed = parseRecordLine(line);
   if (!parsed.ok) return null;
   const { type, seq, data } = parsed.record;
@@ -90,6 +99,7 @@ export type CommandRecord = Readonly<{ type: string; requestId: string; seq: num
  * `audit verify` to report, and a line that does not parse is skipped for the same reason.
  */
 export function commandRecordOf(line: string): CommandRecord | null {
+  if (!line.includes(COMMAND_MARKER)) return null;
   let raw: unknown;
   try {
     raw = JSON.parse(line);

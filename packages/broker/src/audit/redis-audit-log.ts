@@ -6,10 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AuditEvent, AuditRecord } from '@aws-guard/shared/audit/audit-record';
 import { AuditAppendError, AuditOpenError } from './audit-errors.js';
-import {
-  checkEvent, DEFAULT_CHECKPOINT_MS, DEFAULT_CHECKPOINT_RECORDS, intervalTimer, type AuditLog, type CheckpointOptions,
-} from './audit-log.js';
-import { buildRecords, type Pending, type Signing } from './build-records.js';
+import { recordUnfinished, type AuditLog } from './audit-log.js';
+import { buildRecords, type Pending } from './build-records.js';
+import { signingOf, startCheckpointTimer, type CheckpointOptions } from './checkpoint-cadence.js';
 import { DEFAULT_AUDIT_KEY_PREFIX, redisUrlForDisplay, writerOptions } from './redis-audit-connection.js';
 import type { BrokerId } from './redis-broker-id.js';
 import { findRedisUnfinishedCommands } from './redis-unfinished-commands.js';
@@ -61,8 +60,7 @@ export async function createRedisAuditLog(options: RedisAuditLogOptions): Promis
   }
   await warnWithoutPersistence(redis, options.warn);
 
-  const signing: Signing | null = options.checkpoints === undefined ? null
-    : { signer: options.checkpoints.signer, everyRecords: options.checkpoints.everyRecords ?? DEFAULT_CHECKPOINT_RECORDS };
+  const signing = signingOf(options.checkpoints);
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const writer = randomUUID();
   const brokerId = options.broker?.id ?? '';
@@ -142,29 +140,17 @@ export async function createRedisAuditLog(options: RedisAuditLogOptions): Promis
 
   // The cadence is global: `since` and the last checkpoint's time are in the shared head, so brokers that rebuild
   // on a head another broker just signed find nothing to sign (buildRecords resolves the request null).
-  const everyMs = options.checkpoints?.everyMs ?? DEFAULT_CHECKPOINT_MS;
-  const tick = async (): Promise<AuditRecord | null> =>
-    closed || head.since === 0 || clock().getTime() - lastCheckpointAt < everyMs ? null : enqueue(null).catch(() => null);
-  const stopTimer = signing === null ? () => {} : (options.checkpoints?.timer ?? intervalTimer)(tick, Math.min(everyMs, 1000));
+  const stopTimer = startCheckpointTimer(options.checkpoints, clock, () => ({ closed, since: head.since, lastCheckpointAt }), () => enqueue(null));
 
   let recovered: AuditRecord | null = null;
   try {
-    recovered = options.broker === undefined || options.broker.fresh ? null : await recordUnfinished(options.broker.id);
+    // Before anything else this broker appends (its `broker.started` included), as the embedded log does.
+    recovered = options.broker === undefined || options.broker.fresh ? null
+      : await recordUnfinished(await findRedisUnfinishedCommands(redis, keys, options.broker.id), enqueue);
   } catch (e) {
     stopTimer();
     redis.disconnect();
     throw new AuditOpenError('AUDIT_OPEN_FAILED', `cannot record the commands left unfinished in ${where}: ${failure(e)}`, { cause: e });
-  }
-
-  /** Before anything else this broker appends (its `broker.started` included), as the embedded log does. */
-  async function recordUnfinished(id: string): Promise<AuditRecord | null> {
-    const scan = await findRedisUnfinishedCommands(redis, keys, id);
-    if (scan.count === 0) return null;
-    const { unfinished, count, previousStart, scannedAfter } = scan;
-    const data = { unfinished, count, omitted: count - unfinished.length, previousStart, scannedAfter };
-    const event = checkEvent({ type: 'broker.recovered', actor: { kind: 'broker' }, data }, true);
-    if (typeof event === 'string') throw new Error(event);
-    return enqueue(event);
   }
 
   return auditLogApi({

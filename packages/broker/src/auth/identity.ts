@@ -1,4 +1,7 @@
 // Who is calling: what a verified token says, in the shape policy, audit and approvals use.
+import { TOKEN_ISSUER } from './token-keys.js';
+import { BROKER_ISSUER_NAME } from './trusted-issuer.js';
+
 export const ROLES = ['agent', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -34,4 +37,10 @@ export type Identity = Readonly<{
 }>;
 
 /** The issuer name policy rules match (`issuers:`): the external issuer's, else the broker's own. */
-export const issuerNameOf = (identity: Pick<Identity, 'source'>): string => identity.source?.name ?? 'aws-guard';
+export const issuerNameOf = (identity: Pick<Identity, 'source'>): string => identity.source?.name ?? BROKER_ISSUER_NAME;
+
+/** The issuer as `token.accepted` and `token.refreshed` audit it: the token's `iss` and the name policy matches. */
+export const auditedIssuerOf = (identity: Pick<Identity, 'source'>): { issuer: string; issuerName: string } => ({
+  issuer: identity.source?.url ?? TOKEN_ISSUER,
+  issuerName: issuerNameOf(identity),
+});

@@ -176,6 +176,10 @@ export const CONFIG_DEFAULTS = Object.freeze({
   metrics: Object.freeze({ enabled: true }),
 });
 
+/** exec.maxPerAgent's default: half the slots (rounded up), so the other agents always have the rest. Here with
+ * the other defaults: config resolves it, and the execution slots (exec/execution-slots.ts) apply it when not given. */
+export const defaultMaxPerAgent = (maxConcurrent: number): number => Math.ceil(maxConcurrent / 2);
+
 /** Env variables the broker reads, and the config key each sets. */
 export const CONFIG_ENV = Object.freeze({
   AWS_GUARD_LISTEN: 'listen',

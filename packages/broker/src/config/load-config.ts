@@ -4,12 +4,11 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { fail, failAll, ok, type Result } from '@aws-guard/shared/result';
 import { parseDuration } from '@aws-guard/shared/duration';
-import { CONFIG_DEFAULTS, CONFIG_ENV, brokerConfigInputSchema, type BrokerConfig } from './config-schema.js';
+import { CONFIG_DEFAULTS, CONFIG_ENV, brokerConfigInputSchema, defaultMaxPerAgent, type BrokerConfig } from './config-schema.js';
 import { credentialsProblems, resolveCredentials } from './credentials-rules.js';
 import { maskingProblems, resolveMasking } from './masking-rules.js';
 import { metricsProblems, resolveMetrics } from './metrics-rules.js';
 import { checkIssuers } from './issuers-rules.js';
-import { defaultMaxPerAgent } from '../exec/execution-slots.js';
 
 export type ConfigSources = Readonly<{
   /** Flag values by config key (`listen`, `dataDir`, `exec.timeout`, …); undefined = not given. */

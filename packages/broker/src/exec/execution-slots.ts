@@ -1,6 +1,7 @@
 // How many CLI processes the broker runs at once: a fixed number of slots, and a queue for the rest that is
 // fair across agents (round-robin between per-agent FIFO queues), so one agent's flood cannot starve another; and
 // a cap per agent, so that one agent's long commands (waiters, transfers) can never hold every slot.
+import { defaultMaxPerAgent } from '../config/config-schema.js';
 
 export type QueuedInfo = Readonly<{
   /** How many waiting requests will be served before this one if nothing else arrives (best effort). */
@@ -34,9 +35,6 @@ export type ExecutionSlots = Readonly<{
 type Waiter = { agent: string; signal: AbortSignal; grant: (outcome: SlotAcquired) => void; onAbort: () => void };
 
 const CANCELLED: SlotAcquired = Object.freeze({ ok: false, reason: 'cancelled' });
-
-/** The default cap per agent: half the slots (rounded up), so the other agents always have the rest. */
-export const defaultMaxPerAgent = (max: number): number => Math.ceil(max / 2);
 
 export const createExecutionSlots = (options: Readonly<{ max: number; maxPerAgent?: number }>): ExecutionSlots => {
   const { max } = options;

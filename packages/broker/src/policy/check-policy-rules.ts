@@ -2,30 +2,16 @@
 // only on approve rules, durations that parse, timeouts within bounds. Reads the raw document defensively so that
 // its problems are reported together with the schema's, whatever else is wrong.
 import { formatDuration, parseDuration } from '@aws-guard/shared/duration';
+import { checkListedEntries, isRecord, type PolicyProblem } from './check-listed-entries.js';
 import { MAX_RULE_TIMEOUT_MS } from './policy.js';
 
-const SELECTORS = ['actions', 'commands', 'risks'] as const;
+export type { PolicyProblem };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-export type PolicyProblem = Readonly<{ path: readonly (string | number)[]; message: string }>;
+const RULES = { key: 'rules', noun: 'rule', selectors: ['actions', 'commands', 'risks'], selectorHint: "actions: ['*'] matches every command" } as const;
 
 /** Problems with the path of the offending node, in the form load-policy uses for schema issues too. */
-export const checkPolicyRules = (doc: unknown): PolicyProblem[] => {
-  if (!isRecord(doc) || !Array.isArray(doc['rules'])) return [];
-  const problems: PolicyProblem[] = [];
-  const firstIndexById = new Map<string, number>();
-  doc['rules'].forEach((rule: unknown, index) => {
-    if (!isRecord(rule)) return;
-    const at = ['rules', index] as const;
-    const id = rule['id'];
-    if (typeof id === 'string') {
-      const first = firstIndexById.get(id);
-      if (first !== undefined) problems.push({ path: [...at, 'id'], message: `duplicate rule id "${id}" (first used by rules.${first})` });
-      else firstIndexById.set(id, index);
-    }
-    if (!SELECTORS.some((key) => rule[key] !== undefined))
-      problems.push({ path: at, message: `needs at least one of ${SELECTORS.join(', ')} (actions: ['*'] matches every command)` });
+export const checkPolicyRules = (doc: unknown): PolicyProblem[] =>
+  checkListedEntries(doc, RULES, (rule, at, problems) => {
     if (rule['approval'] !== undefined && rule['effect'] !== 'approve')
       problems.push({ path: [...at, 'approval'], message: 'only a rule with effect approve takes approval settings' });
     const approval = rule['approval'];
@@ -40,5 +26,3 @@ export const checkPolicyRules = (doc: unknown): PolicyProblem[] => {
         problems.push({ path: [...at, 'timeout'], message: `must be at most ${formatDuration(MAX_RULE_TIMEOUT_MS)}: a command's AWS credentials must outlive it, and STS sessions last at most 12h` });
     }
   });
-  return problems;
-};

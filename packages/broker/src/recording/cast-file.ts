@@ -2,8 +2,12 @@
 // times continued, a torn last line cut off), and the running SHA-256 of every byte in it. The recorder
 // (session-recorder.ts) serializes the calls; this module never writes concurrently to one file.
 import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { fail, ok, type Result } from '@aws-guard/shared/result';
 import { castHeaderLine, type CastHeader } from './cast-format.js';
+
+export type RecordingCode = 'RECORDING_WRITE_FAILED' | 'RECORDING_NOT_FOUND';
 
 export type CastFile = {
   readonly fh: FileHandle;
@@ -111,3 +115,15 @@ const elapsedOf = (line: string): number => {
   const event: unknown = JSON.parse(line);
   return Array.isArray(event) && typeof event[0] === 'number' ? event[0] : 0;
 };
+
+/** The SHA-256 (hex) of a file this process holds no state for: a session dropped while idle, or never recorded. */
+export async function digestOnDisk(path: string): Promise<Result<string, RecordingCode>> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'RECORDING_NOT_FOUND' : 'RECORDING_WRITE_FAILED';
+    return fail(code, `cannot read the session recording ${path}: ${(e as Error).message}`);
+  }
+  return ok(hash.digest('hex'));
+}

@@ -2,15 +2,14 @@
 // the command line as typed, the masked output with its timing, approval waits as markers. It must only ever be
 // given masked output (docs/masking.md); a write failure is reported as a value, never thrown at the broker.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { fail, ok, type Issue, type Result } from '@aws-guard/shared/result';
+import { ok, type Issue, type Result } from '@aws-guard/shared/result';
 import { atLineStartAfter, castEventLine, castFileName, castHeader, promptLine, toTerminalNewlines, type CastEventCode } from './cast-format.js';
-import { castDigest, openCastFile, writeCast, type CastFile, type CastFileState } from './cast-file.js';
+import { castDigest, digestOnDisk, openCastFile, writeCast, type CastFile, type CastFileState, type RecordingCode } from './cast-file.js';
 
-export type RecordingCode = 'RECORDING_WRITE_FAILED' | 'RECORDING_NOT_FOUND';
+export type { RecordingCode };
 export type RecordingIssue = Issue<RecordingCode>;
 
 export type CommandRecordingContext = Readonly<{
@@ -40,6 +39,8 @@ export type SessionRecorder = Readonly<{
   failure: (sessionId: string) => RecordingIssue | undefined;
   /** Waits for every pending write and closes the files (broker shutdown). */
   close: () => Promise<void>;
+  /** How many sessions the recorder holds state for (tests and diagnostics): idle ones are dropped. */
+  size: () => number;
 }>;
 
 export type SessionRecorderOptions = Readonly<{
@@ -48,7 +49,13 @@ export type SessionRecorderOptions = Readonly<{
   clock?: () => Date;
   /** Called once per session whose recording failed; the broker decides whether to fail closed. */
   onError?: (sessionId: string, issue: RecordingIssue) => void;
+  /** How long a session with no command running keeps its state (ms); then it is dropped. Default 60 s. */
+  idleMs?: number;
 }>;
+
+// Long enough that an agent's next command, seconds later, does not read its file again; short enough that a
+// broker serving many sessions over weeks holds state only for the ones active lately.
+const DEFAULT_IDLE_MS = 60_000;
 
 // A partial line is held so that two overlapping commands interleave by whole lines; a line this long is
 // written anyway (a progress bar without newlines, a binary dump) so memory stays bounded.
@@ -66,12 +73,15 @@ type Session = {
   tail: Promise<void>;
   active: number;
   failure: RecordingIssue | undefined;
+  /** Drops the session once it has been idle for idleMs; cleared when a command starts. */
+  idleTimer: NodeJS.Timeout | undefined;
 };
 
 const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export function createSessionRecorder(options: SessionRecorderOptions): SessionRecorder {
   const clock = options.clock ?? (() => new Date());
+  const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
   const sessions = new Map<string, Session>();
   let madeDir: Promise<unknown> | undefined;
 
@@ -131,11 +141,32 @@ export function createSessionRecorder(options: SessionRecorderOptions): SessionR
       session = {
         path: join(options.dir, castFileName(ctx.sessionId, sha256Hex)),
         header: { columns: ctx.columns, startMs: clock().getTime(), agent: ctx.agent, human: ctx.human },
-        file: undefined, closed: undefined, queue: [], tail: Promise.resolve(), active: 0, failure: undefined,
+        file: undefined, closed: undefined, queue: [], tail: Promise.resolve(), active: 0, failure: undefined, idleTimer: undefined,
       };
       sessions.set(ctx.sessionId, session);
     }
+    clearTimeout(session.idleTimer);
+    session.idleTimer = undefined;
     return session;
+  };
+
+  // Dropping a session is what a broker restart does to it: a later command opens the file again, which keeps
+  // the header, continues the times from the last event and re-reads the running digest (cast-file.ts), and a
+  // session whose recording had failed is tried again.
+  const dropWhenIdle = (sessionId: string, session: Session): void => {
+    if (session.active > 0 || session.idleTimer !== undefined) return;
+    session.idleTimer = setTimeout(() => {
+      session.idleTimer = undefined;
+      void schedule(sessionId, session, undefined).then(async () => {
+        if (session.active > 0 || session.queue.length > 0 || session.idleTimer !== undefined || sessions.get(sessionId) !== session) return;
+        sessions.delete(sessionId);
+        // A failed session may still hold its handle (closeFile runs only on success).
+        const file = session.file;
+        session.file = undefined;
+        await file?.fh.close().catch(() => undefined);
+      });
+    }, idleMs);
+    session.idleTimer.unref();
   };
 
   const command = (ctx: CommandRecordingContext): CommandRecording => {
@@ -175,7 +206,10 @@ export function createSessionRecorder(options: SessionRecorderOptions): SessionR
             digest = castDigest(file);
           });
           session.active--;
-          if (session.active === 0) await schedule(ctx.sessionId, session, async (file) => closeFile(session, file));
+          if (session.active === 0) {
+            await schedule(ctx.sessionId, session, async (file) => closeFile(session, file));
+            dropWhenIdle(ctx.sessionId, session);
+          }
           return session.failure === undefined ? ok(digest) : { ok: false, issue: session.failure };
         })();
         return ended;
@@ -203,6 +237,8 @@ export function createSessionRecorder(options: SessionRecorderOptions): SessionR
 
   const close = async (): Promise<void> => {
     for (const session of sessions.values()) {
+      clearTimeout(session.idleTimer);
+      session.idleTimer = undefined;
       await session.tail;
       const file = session.file;
       session.file = undefined;
@@ -210,16 +246,5 @@ export function createSessionRecorder(options: SessionRecorderOptions): SessionR
     }
   };
 
-  return Object.freeze({ command, digest, failure: (sessionId: string) => sessions.get(sessionId)?.failure, close });
-}
-
-async function digestOnDisk(path: string): Promise<Result<string, RecordingCode>> {
-  const hash = createHash('sha256');
-  try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'RECORDING_NOT_FOUND' : 'RECORDING_WRITE_FAILED';
-    return fail(code, `cannot read the session recording ${path}: ${(e as Error).message}`);
-  }
-  return ok(hash.digest('hex'));
+  return Object.freeze({ command, digest, failure: (sessionId: string) => sessions.get(sessionId)?.failure, close, size: () => sessions.size });
 }

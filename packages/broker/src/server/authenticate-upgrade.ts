@@ -7,8 +7,8 @@ import type { JsonObject } from '@aws-guard/shared/audit/audit-record';
 import { APPROVER_PATH } from '@aws-guard/shared/protocol/endpoints';
 import type { Logger } from '../log/create-logger.js';
 import type { AuditSink } from '../flows/audit-sink.js';
-import { issuerNameOf, type Identity } from '../auth/identity.js';
-import { TOKEN_ISSUER, type TokenKeys } from '../auth/token-keys.js';
+import { auditedIssuerOf, type Identity } from '../auth/identity.js';
+import type { TokenKeys } from '../auth/token-keys.js';
 import { bearerToken, type AuthIssue } from '../auth/verify-token.js';
 import { createBearerVerifier, type BearerVerifier } from '../auth/verify-bearer.js';
 import type { TrustedIssuer } from '../auth/trusted-issuer.js';
@@ -83,8 +83,7 @@ export const createUpgradeAuthenticator = (deps: UpgradeAuthDeps): UpgradeAuthen
           channel,
           tokenId: identity.tokenId,
           // Issuer, subject and key as the token said them, beside the mapped identity in actor; never the token.
-          issuer: identity.source?.url ?? TOKEN_ISSUER,
-          issuerName: issuerNameOf(identity),
+          ...auditedIssuerOf(identity),
           // Which namespace named actor.human: differs from issuerName when issuers share humans (identity.md).
           humanNamespace: identity.source?.humanNamespace ?? null,
           subject: identity.source?.subject ?? identity.agent,

@@ -3,7 +3,7 @@
 // human, role, groups). Only its expiry is taken; the outcome is audited as `token.refreshed`.
 import { fail, ok, type Result } from '@aws-guard/shared/result';
 import type { JsonObject } from '@aws-guard/shared/audit/audit-record';
-import { issuerNameOf, type Identity } from '../auth/identity.js';
+import { auditedIssuerOf, issuerNameOf, type Identity } from '../auth/identity.js';
 import type { BearerVerifier } from '../auth/verify-bearer.js';
 import type { AuditSink } from '../flows/audit-sink.js';
 import type { Logger } from '../log/create-logger.js';
@@ -27,9 +27,10 @@ export const createTokenRefresher = (deps: RefreshDeps) => async (current: Ident
       ? fail('AUTH_REFRESH_MISMATCH', `the refreshed token is for ${verified.value.agent} acting for ${verified.value.human}, not for this connection's ${current.agent}: the connection is closed`)
       : ok(verified.value);
   const actor = { kind: current.role, agent: current.agent, human: current.human, role: current.role };
+  // The connection's issuer: a token that is taken has the same one (sameHolder); one that is not says why in message.
   const data: JsonObject = outcome.ok
-    ? { tokenId: outcome.value.tokenId, previousTokenId: current.tokenId, expiresAt: outcome.value.expiresAt.toISOString() }
-    : { previousTokenId: current.tokenId, reason: verified.ok ? 'mismatch' : verified.issue.reason, message: outcome.issue.message };
+    ? { tokenId: outcome.value.tokenId, previousTokenId: current.tokenId, expiresAt: outcome.value.expiresAt.toISOString(), ...auditedIssuerOf(current) }
+    : { previousTokenId: current.tokenId, ...auditedIssuerOf(current), reason: verified.ok ? 'mismatch' : verified.issue.reason, message: outcome.issue.message };
   try {
     await deps.audit.append({ type: 'token.refreshed', sessionId: current.sessionId, actor, ...(outcome.ok ? {} : { code: outcome.issue.code }), data });
   } catch (e) {

@@ -197,3 +197,70 @@ t.test('a file that does not start with an asciicast v2 header is not appended t
   t.match(await cmd.end(0, 'exited'), { ok: false, issue: { code: 'RECORDING_WRITE_FAILED' } });
   t.equal(await readFile(join(dir, 'ses_one.cast'), 'utf8'), 'not a cast\n');
 });
+
+const until = async (what: () => boolean, ms = 5000): Promise<boolean> => {
+  for (const end = Date.now() + ms; !what(); await new Promise((r) => setTimeout(r, 5))) if (Date.now() > end) return false;
+  return true;
+};
+
+t.test('sessions with no command running are dropped after the idle period, not kept for the broker\'s lifetime', async (t) => {
+  const dir = join(t.testdir(), 'sessions');
+  const recorder = createSessionRecorder({ dir, idleMs: 50 });
+  const ids = Array.from({ length: 200 }, (_, i) => `ses_${i}`);
+  const ends = ids.map((sessionId) => {
+    const cmd = recorder.command(ctx({ sessionId }));
+    cmd.output('stdout', Buffer.from(`${sessionId}\n`));
+    return cmd.end(0, 'exited');
+  });
+  t.equal(recorder.size(), 200, 'one entry per session while its command runs');
+  t.ok((await Promise.all(ends)).every((end) => end.ok));
+  const held = recorder.command(ctx({ sessionId: 'ses_held' }));
+  t.ok(await until(() => recorder.size() === 1), 'every idle session is dropped; the one with a command running is kept');
+  await new Promise((r) => setTimeout(r, 150));
+  t.equal(recorder.size(), 1, 'a running command keeps its session past the idle period');
+  await held.end(0, 'exited');
+  t.ok(await until(() => recorder.size() === 0), 'and it goes too once its command ended');
+  for (const sessionId of ['ses_0', 'ses_199']) {
+    t.same(await recorder.digest(sessionId), { ok: true, value: sha256(await readFile(join(dir, `${sessionId}.cast`))) }, `digest() of dropped ${sessionId} reads the file`);
+  }
+  await recorder.close();
+});
+
+t.test('a session that comes back after being dropped continues its file: one header, times on, digests prefixes', async (t) => {
+  const dir = join(t.testdir(), 'sessions');
+  const path = join(dir, 'ses_one.cast');
+  const time = manualClock();
+  const recorder = createSessionRecorder({ dir, clock: time.clock, idleMs: 10 });
+  const digests: string[] = [];
+  for (const [i, columns] of [[1, 120], [2, 80], [3, 200]] as const) {
+    const cmd = recorder.command(ctx({ requestId: `r${i}`, argv: ['s3', 'ls', `s3://b${i}`], columns }));
+    time.advance(1000);
+    cmd.output('stdout', Buffer.from(`line ${i}\n`));
+    const end = await cmd.end(0, 'exited');
+    t.ok(end.ok);
+    if (end.ok) digests.push(end.value);
+    t.ok(await until(() => recorder.size() === 0), `dropped after command ${i}`);
+    time.advance(60_000);
+  }
+  const { text, header, events } = await readCast(path);
+  t.equal(header.width, 120, 'the header is the first command\'s, not rewritten by a later one');
+  t.same(events, [
+    [0, 'o', '$ aws s3 ls s3://b1\r\n'], [1, 'o', 'line 1\r\n'],
+    [61, 'o', '$ aws s3 ls s3://b2\r\n'], [62, 'o', 'line 2\r\n'],
+    [122, 'o', '$ aws s3 ls s3://b3\r\n'], [123, 'o', 'line 3\r\n'],
+  ], 'times continue from the header\'s timestamp across the drops');
+  const lineEnds = [...text.matchAll(/\n/g)].map((m) => (m.index ?? 0) + 1);
+  t.same(digests, lineEnds.filter((_, i) => i === 2 || i === 4 || i === 6).map((n) => sha256(Buffer.from(text).subarray(0, n))), 'each audited digest is the SHA-256 of the file up to that command\'s last line');
+  await recorder.close();
+});
+
+t.test('a session whose recording failed is dropped too, and tried again when it comes back', async (t) => {
+  const root = t.testdir({ sessions: 'a file where the directory should be' });
+  const issues: string[] = [];
+  const recorder = createSessionRecorder({ dir: join(root, 'sessions'), idleMs: 10, onError: (id, issue) => issues.push(`${id} ${issue.code}`) });
+  t.match(await recorder.command(ctx()).end(0, 'exited'), { ok: false, issue: { code: 'RECORDING_WRITE_FAILED' } });
+  t.ok(await until(() => recorder.size() === 0), 'the failed session is dropped');
+  t.match(await recorder.command(ctx({ requestId: 'r2' })).end(0, 'exited'), { ok: false, issue: { code: 'RECORDING_WRITE_FAILED' } });
+  t.same(issues, ['ses_one RECORDING_WRITE_FAILED', 'ses_one RECORDING_WRITE_FAILED'], 'the failure is found and reported again');
+  await recorder.close();
+});

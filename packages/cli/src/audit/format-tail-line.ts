@@ -1,6 +1,8 @@
 // One record as one line of `aws-guard audit tail`: time, #seq, who (agent for human), event, command, decision,
-// approvers, what the event adds (rule, role and key, reason and peer), exit code, outcome code. Everything shown is escaped: argv and names come from tokens and agents.
+// approvers, what the event adds (rule, role and key, reason and peer, an external token's issuer), exit code,
+// outcome code. Everything shown is escaped: argv and names come from tokens and agents.
 import type { AuditRecord } from '@aws-guard/shared/audit/audit-record';
+import { BROKER_ISSUER_NAME } from '@aws-guard/broker/auth/trusted-issuer';
 import { escapeForTerminal, quoteArg } from './format-audit-record.js';
 import type { RequestView } from './request-context.js';
 
@@ -30,6 +32,14 @@ function who(record: AuditRecord): string {
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+// Broker-issued tokens (issuer name `aws-guard`, and records from before the name was audited) show no issuer: the
+// name is shown only where it says something, for a token from an external issuer (docs/identity.md).
+function withIssuer(data: AuditRecord['data'], text: string | undefined): string | undefined {
+  const name = str(data['issuerName']);
+  if (name === undefined || name === BROKER_ISSUER_NAME) return text;
+  return text === undefined ? `issuer ${name}` : `${text}, issuer ${name}`;
+}
+
 /** What the newer event types add to the line; undefined for the rest. */
 function detail(record: AuditRecord): string | undefined {
   const { data } = record;
@@ -39,7 +49,9 @@ function detail(record: AuditRecord): string | undefined {
     case 'credentials.issued':
       return `as ${str(data['roleArn']) ?? 'the broker'} key ${str(data['accessKeyId']) ?? '?'}${data['reused'] === true ? ' (reused)' : ''}`;
     case 'token.accepted':
-      return `${str(data['channel']) ?? '?'} from ${str(data['remoteAddress']) ?? '?'}`;
+      return withIssuer(data, `${str(data['channel']) ?? '?'} from ${str(data['remoteAddress']) ?? '?'}`);
+    case 'token.refreshed':
+      return withIssuer(data, undefined);
     case 'token.rejected':
       return typeof data['suppressed'] === 'number'
         ? `${data['suppressed']} more refused`
