@@ -34,6 +34,11 @@ await writeFile(join(locked, 'audit', 'audit.jsonl'), '');
 await chmod(locked, 0o000);
 t.teardown(() => chmod(locked, 0o700));
 
+const manyErrors = join(scratch, 'many-errors.yaml');
+await writeFile(manyErrors, 'listen: nope\nexec:\n  timeout: soon\n  maxConcurrent: -3\nbogusKey: 1\n');
+const notYaml = join(scratch, 'not-yaml.yaml');
+await writeFile(notYaml, 'listen: [\n  bad');
+
 // Something on loopback that answers HTTP but is not a broker (nor Redis).
 const notABroker: Server = createHttpServer((_req, res) => res.writeHead(404).end('not found'));
 notABroker.listen(0, '127.0.0.1');
@@ -67,6 +72,13 @@ const CASES: readonly Case[] = [
   { name: 'broker --data-dir <a file>', args: ['broker', '--listen', '127.0.0.1:0', '--data-dir', aFile], code: 78, stderr: /the broker cannot start:\n {2}cannot create .*a-file: it exists and is not a directory/, prefix: /^aws-guard: the broker cannot start:\n {2}\S/ },
   { name: 'broker --redis at a closed port', args: ['broker', '--listen', '127.0.0.1:0', '--data-dir', join(scratch, 'redis-dd'), '--redis', `redis://127.0.0.1:${closedPort}`], code: 78,
     stderr: /cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ to read the audit head: connect ECONNREFUSED .*: start Redis, or fix --redis/, prefix: /^aws-guard: the broker cannot start:\n {2}\S/ },
+  // Config and policy files that are missing, or wrong in several ways at once (all reported together).
+  { name: 'broker --config that does not exist', args: ['broker', '--listen', '127.0.0.1:0', '--config', join(scratch, 'nope.yaml')], code: 78,
+    stderr: /nope\.yaml: cannot read the config file: no such file or directory\n$/, prefix: /^aws-guard: invalid broker configuration:\n {2}\S/ },
+  { name: 'explain --policy that does not exist', args: ['explain', '--policy', join(scratch, 'nope.yaml'), '--', 's3', 'ls'], code: 2, stderr: /nope\.yaml: cannot read the policy: no such file or directory\n$/ },
+  { name: 'broker --config with several errors lists them all', args: ['broker', '--config', manyErrors], code: 78,
+    stderr: /listen: must be HOST:PORT[\s\S]*exec\.maxConcurrent: must be a positive integer[\s\S]*"bogusKey"[\s\S]*exec\.timeout: "soon" is not a duration/, prefix: /^aws-guard: invalid broker configuration:\n/ },
+  { name: 'broker --config that is not YAML', args: ['broker', '--config', notYaml], code: 78, stderr: /not-yaml\.yaml: invalid YAML/, prefix: /^aws-guard: invalid broker configuration:\n/ },
   // Approver and agent commands pointed at something that is not a broker.
   { name: 'exec against an HTTP server', args: ['exec', '--', 's3', 'ls'], code: 255, stderr: /answered HTTP 404, which is not an aws-guard broker's answer .*: check AWS_GUARD_URL\n$/ },
   { name: 'pending against an HTTP server', args: ['pending', '--broker', httpUrl, '--token', 'x'], code: 1, stderr: /answered HTTP 404, which is not an aws-guard broker's answer/ },

@@ -15,6 +15,12 @@ const REASONS: Readonly<Record<string, string>> = {
 
 const VERBS: Readonly<Record<string, string>> = { mkdir: 'create', open: 'open', read: 'read', write: 'write', rename: 'rename', unlink: 'remove', scandir: 'list', stat: 'look at', lstat: 'look at', access: 'use', chmod: 'change the mode of', copyfile: 'copy' };
 
+/** Why a file-system call failed, in words and with what to check (`no such file or directory`), else its code. */
+export const fileProblemReason = (e: unknown): string => {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return (code === undefined ? undefined : REASONS[code]) ?? code ?? String(e);
+};
+
 /** `cannot open /d/keys/x: permission denied: …` for a Node file-system error naming a path; else undefined. */
 export const describeFileProblem = (e: unknown): string | undefined => {
   if (!(e instanceof Error)) return undefined;
