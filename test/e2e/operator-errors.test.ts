@@ -39,6 +39,9 @@ await writeFile(manyErrors, 'listen: nope\nexec:\n  timeout: soon\n  maxConcurre
 const notYaml = join(scratch, 'not-yaml.yaml');
 await writeFile(notYaml, 'listen: [\n  bad');
 
+const notAws = join(scratch, 'not-aws');
+await writeFile(notAws, '#!/bin/sh\necho hello\n', { mode: 0o755 });
+
 // Something on loopback that answers HTTP but is not a broker (nor Redis).
 const notABroker: Server = createHttpServer((_req, res) => res.writeHead(404).end('not found'));
 notABroker.listen(0, '127.0.0.1');
@@ -72,6 +75,11 @@ const CASES: readonly Case[] = [
   { name: 'broker --data-dir <a file>', args: ['broker', '--listen', '127.0.0.1:0', '--data-dir', aFile], code: 78, stderr: /the broker cannot start:\n {2}cannot create .*a-file: it exists and is not a directory/, prefix: /^aws-guard: the broker cannot start:\n {2}\S/ },
   { name: 'broker --redis at a closed port', args: ['broker', '--listen', '127.0.0.1:0', '--data-dir', join(scratch, 'redis-dd'), '--redis', `redis://127.0.0.1:${closedPort}`], code: 78,
     stderr: /cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ to read the audit head: connect ECONNREFUSED .*: start Redis, or fix --redis/, prefix: /^aws-guard: the broker cannot start:\n {2}\S/ },
+  // An --aws-cli that is not the AWS CLI, or not there: what to pass instead.
+  { name: 'broker --aws-cli that is not the AWS CLI', args: ['broker', '--listen', '127.0.0.1:0', '--data-dir', join(scratch, 'cli-dd'), '--aws-cli', notAws], code: 78,
+    stderr: /--version printed no aws-cli version: it is not the AWS CLI; pass the real one with --aws-cli PATH/, prefix: /^aws-guard: the broker cannot start:\n {2}\S/ },
+  { name: 'broker --aws-cli that does not exist', args: ['broker', '--listen', '127.0.0.1:0', '--data-dir', join(scratch, 'cli-dd'), '--aws-cli', join(scratch, 'no-aws')], code: 78,
+    stderr: /no-aws is not an executable file: pass the AWS CLI's path with --aws-cli PATH/, prefix: /^aws-guard: the broker cannot start:\n {2}\S/ },
   // Config and policy files that are missing, or wrong in several ways at once (all reported together).
   { name: 'broker --config that does not exist', args: ['broker', '--listen', '127.0.0.1:0', '--config', join(scratch, 'nope.yaml')], code: 78,
     stderr: /nope\.yaml: cannot read the config file: no such file or directory\n$/, prefix: /^aws-guard: invalid broker configuration:\n {2}\S/ },
