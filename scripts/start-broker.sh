@@ -26,6 +26,8 @@ if [ "${1:-}" = "--emulator" ]; then
   echo "==> local AWS emulator on http://127.0.0.1:$port (pid $emulator_pid)"
 fi
 
+# token issue refuses a data dir that does not exist (a mistyped --data-dir); the first run makes it here.
+mkdir -p -m 700 "$DATA_DIR"
 token=$(./bin/aws-guard token issue --data-dir "$DATA_DIR" --agent demo-agent --for "${USER:-$(id -un)}" --ttl 8h 2>/dev/null)
 shim_dir="$PWD/$DATA_DIR/shim-bin"
 ./bin/aws-guard shim install "$shim_dir" >/dev/null

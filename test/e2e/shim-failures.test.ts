@@ -1,6 +1,6 @@
 // The shim's own failures are one clear `aws-guard:` line and a documented exit code, never a stack:
 // 253 when it is not configured, 255 when the broker is unreachable or refuses the token or protocol.
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,28 +8,24 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { startBroker } from '../helpers/broker.js';
 import { agentEnv, runAws } from '../helpers/shim.js';
 import { freePort } from '../helpers/free-port.js';
+import { assertOneLine } from '../helpers/guard-cli.js';
 
 const broker = await startBroker();
 t.teardown(broker.stop);
 
-const noStack = (t: Test, stderr: string) => {
-  t.notMatch(stderr, /\n\s+at /, 'no stack trace');
-  t.equal(stderr.trim().split('\n').length, 1, 'one line');
-  t.match(stderr, /^aws-guard: /, 'prefixed');
-};
 
 t.test('no URL: exit 253 with how to configure', async (t) => {
   const res = await runAws(['s3', 'ls'], { env: await agentEnv(undefined, 'x') });
   t.equal(res.code, 253);
   t.match(res.stderr, /AWS_GUARD_URL is not set/);
-  noStack(t, res.stderr);
+  assertOneLine(t, res.stderr);
 });
 
 t.test('no token: exit 253 with how to configure', async (t) => {
   const res = await runAws(['s3', 'ls'], { env: await agentEnv(broker.url, undefined) });
   t.equal(res.code, 253);
   t.match(res.stderr, /AWS_GUARD_TOKEN/);
-  noStack(t, res.stderr);
+  assertOneLine(t, res.stderr);
 });
 
 t.test('the token can come from AWS_GUARD_TOKEN_FILE', async (t) => {
@@ -43,7 +39,7 @@ t.test('the token can come from AWS_GUARD_TOKEN_FILE', async (t) => {
 t.test('an unreadable token file: exit 253', async (t) => {
   const res = await runAws(['s3', 'ls'], { env: await agentEnv(broker.url, undefined, { AWS_GUARD_TOKEN_FILE: '/nonexistent/token' }) });
   t.equal(res.code, 253);
-  noStack(t, res.stderr);
+  assertOneLine(t, res.stderr);
 });
 
 t.test('an unreachable broker: exit 255 with the reason', async (t) => {
@@ -51,7 +47,7 @@ t.test('an unreachable broker: exit 255 with the reason', async (t) => {
   const res = await runAws(['s3', 'ls'], { env: await agentEnv(`ws://127.0.0.1:${port}`, 'x') });
   t.equal(res.code, 255);
   t.match(res.stderr, /cannot reach the broker.*ECONNREFUSED/);
-  noStack(t, res.stderr);
+  assertOneLine(t, res.stderr);
 });
 
 const REJECTED: readonly { name: string; token: () => Promise<string>; reason: RegExp }[] = [
@@ -74,6 +70,6 @@ for (const c of REJECTED) {
     t.equal(res.code, 255);
     t.match(res.stderr, /the broker refused the connection/);
     t.match(res.stderr, c.reason);
-    noStack(t, res.stderr);
+    assertOneLine(t, res.stderr);
   });
 }

@@ -11,10 +11,6 @@ import { describeIsolation } from './exec/isolation.js';
 import { createExecutionSlots } from './exec/execution-slots.js';
 import { selectExecutor } from './exec/warm/select-executor.js';
 import { loadOrCreateTokenKeys } from './auth/token-keys.js';
-import { createAuditLog } from './audit/audit-log.js';
-import { createRedisAuditLog } from './audit/redis-audit-log.js';
-import { loadOrCreateBrokerId } from './audit/redis-broker-id.js';
-import { auditDirOf } from './audit/audit-files.js';
 import { loadOrCreateAuditSigningKey } from './audit/audit-signing-key.js';
 import { createCredentialSource } from './credentials/create-credential-source.js';
 import { createBrokerServer } from './server/http-server.js';
@@ -37,6 +33,8 @@ import { modelDir } from './model-dir.js';
 import { createBrokerMetrics } from './metrics/broker-metrics.js';
 import { NO_METRICS } from './metrics/metrics-recorder.js';
 import { createMetricsServer, metricsHandler } from './metrics/metrics-endpoint.js';
+import { openAudit } from './audit/open-audit.js';
+import { describeFileProblem } from '@aws-guard/shared/file-problem';
 
 export type App = Readonly<{
   start: () => Promise<{ url: string }>;
@@ -50,7 +48,9 @@ export type AppEnv = Readonly<{ env: Readonly<Record<string, string | undefined>
 export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<Result<App, 'BROKER_START'>> => {
   const log = createLogger(config.logLevel, appEnv.stderr);
   const problems: string[] = [];
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  // A data dir that cannot be made (a file there, no permission) is a start-up problem like the others.
+  const dataDirProblem = await mkdir(config.dataDir, { recursive: true, mode: 0o700 }).then(() => undefined, (e: unknown) => describeFileProblem(e) ?? `data dir ${config.dataDir}: ${(e as Error).message}`);
+  if (dataDirProblem !== undefined) return failAll('BROKER_START', 'the broker cannot start', [dataDirProblem]);
 
   const cli = await resolveAwsCli(config.awsCli, appEnv.env['PATH'] ?? '');
   if (!cli.ok) problems.push(cli.issue.message);
@@ -81,9 +81,12 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   const checkpoints = { signer: auditKey.signer, everyRecords: checkpointRecords, everyMs: checkpointSeconds * 1000 };
   // With Redis, every broker on it appends to one shared chain, signed with the data dir's key: brokers on one
   // Redis share keys/ (docs/audit-format.md "Redis store"). Segments are the embedded store's.
-  const audit = config.redisUrl === undefined
-    ? await createAuditLog({ dir: auditDirOf(config.dataDir), segmentBytes, checkpoints, onAppend: recorder.auditAppended })
-    : await createRedisAuditLog({ url: config.redisUrl, checkpoints, broker: await loadOrCreateBrokerId(config.dataDir), warn: (message) => log.warn({ store: 'redis' }, message), onAppend: recorder.auditAppended });
+  const opened = await openAudit(config, checkpoints, { segmentBytes, log, onAppend: recorder.auditAppended });
+  if (!opened.ok) {
+    executor.close();
+    return failAll('BROKER_START', 'the broker cannot start', [opened.issue.message]);
+  }
+  const audit = opened.value;
   // The log itself recorded them (broker.recovered); the operator should hear of it too.
   if (audit.recovered !== null) log.warn({ seq: audit.recovered.seq, unfinished: audit.recovered.data['count'] }, 'the previous broker stopped with commands unfinished (audit broker.recovered)');
   const { source: credentials, warning: credentialsWarning } = createCredentialSource(config.credentials, { region: config.region, endpoint: config.awsEndpointUrl });

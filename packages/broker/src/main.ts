@@ -18,6 +18,20 @@ export type RunBrokerOptions = Readonly<{
 /** Exit code for configuration errors (sysexits EX_CONFIG). */
 export const EXIT_CONFIG = 78;
 
+/** Why the agent listener failed, as what the operator should change (the metrics listener's errors name it). */
+const LISTEN_ADVICE: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the address is already in use (another broker?): stop it, or choose another --listen',
+  EACCES: 'not allowed to listen there (ports below 1024 need privileges): choose another --listen',
+  EADDRNOTAVAIL: 'the host is not an address of this machine: check --listen',
+  ENOTFOUND: 'the host name does not resolve: check --listen',
+};
+
+const listenAdvice = (e: unknown): string => {
+  const { code, message } = e as NodeJS.ErrnoException;
+  const advice = code === undefined ? undefined : LISTEN_ADVICE[code];
+  return advice ?? message;
+};
+
 const waitForSignal = (): Promise<string> =>
   new Promise((resolve) => {
     const stop = (signal: string) => resolve(signal);
@@ -41,7 +55,7 @@ export const runBroker = async (opts: RunBrokerOptions): Promise<number> => {
   } catch (e) {
     await app.value.stop('start-failed');
     if (isUserFacingError(e)) throw e;
-    opts.stderr.write(`aws-guard: the broker cannot listen on ${config.value.host}:${config.value.port}: ${(e as Error).message}\n`);
+    opts.stderr.write(`aws-guard: the broker cannot listen on ${config.value.host}:${config.value.port}: ${listenAdvice(e)}\n`);
     return 1;
   }
   const onHup = () => void app.value.reloadPolicy();

@@ -21,7 +21,7 @@ export const buildProgram = (ctx: CommandContext): Command => {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
-    .addHelpText('after', '\nAs `aws` (a symlink made by `aws-guard shim install DIR`) it is the shim: every aws command goes to the broker\nin AWS_GUARD_URL with the token in AWS_GUARD_TOKEN or AWS_GUARD_TOKEN_FILE.');
+    .addHelpText('after', '\nAs `aws` (a symlink made by `aws-guard shim install DIR`) it is the shim: every aws command goes to the broker\nin AWS_GUARD_URL with the token in AWS_GUARD_TOKEN or AWS_GUARD_TOKEN_FILE.\n\nExamples:\n  aws-guard broker --data-dir /var/lib/aws-guard\n  aws-guard token issue --data-dir /var/lib/aws-guard --agent claude-1 --for alice\n  aws-guard doctor\n\nExit codes: 0 ok, 1 failed (the line says why), 2 usage, 70 internal error, 78 broker configuration,\n130 interrupted (Ctrl-C); `exec` and the shim: the AWS CLI\'s own, 253 not configured, 255 broker unreachable or refusing.');
   for (const register of COMMANDS) register(program, ctx);
   return program;
 };

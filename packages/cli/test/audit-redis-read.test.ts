@@ -6,6 +6,7 @@ import { connectReader } from '@aws-guard/broker/audit/redis-audit-connection';
 import { loadOrCreateAuditSigningKey } from '@aws-guard/broker/audit/audit-signing-key';
 import { runAuditExport, runFilteredTail, type AuditExportOptions, type AuditTailOptions } from '../src/commands/audit-export-run.js';
 import { runAuditVerify } from '../src/commands/audit-verify-run.js';
+import { INTERRUPTED_EXIT } from '../src/commands/command-context.js';
 import { BASE, captureIo, dataDirWith, EVENTS } from './audit-export-log.fixture.js';
 import { startRedis } from '../../../test/helpers/redis.js';
 
@@ -83,7 +84,7 @@ t.test('tail -f --redis shows records as brokers append them, filtered, and stop
   await until(3);
   await new Promise((r) => setTimeout(r, 200));
   controller.abort();
-  t.equal(await done, 0);
+  t.equal(await done, INTERRUPTED_EXIT, 'interrupted: 130');
   t.equal(run.lines().length, 3, 'the s2 records were filtered out while following');
   t.match(run.lines()[1], /#5 /);
   t.match(run.lines()[2], /#6 /);

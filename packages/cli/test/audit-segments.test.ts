@@ -10,6 +10,7 @@ import { loadOrCreateAuditSigningKey } from '@aws-guard/broker/audit/audit-signi
 import { runAuditVerify } from '../src/commands/audit-verify-run.js';
 import { runAuditExport, runFilteredTail } from '../src/commands/audit-export-run.js';
 import { runSessions } from '../src/commands/sessions-run.js';
+import { INTERRUPTED_EXIT } from '../src/commands/command-context.js';
 import { checkAuditChain } from '../src/doctor/check-data-dir.js';
 import { captureIo } from './audit-export-log.fixture.js';
 
@@ -93,7 +94,7 @@ t.test('tail -f keeps following across rotations: the rest of the sealed file, t
   const last = log.head().seq;
   await until(() => run.lines().length === last, 'every record up to the last');
   controller.abort();
-  t.equal(await done, 0, run.err());
+  t.equal(await done, INTERRUPTED_EXIT, run.err());
   t.same(run.lines().map((l) => (JSON.parse(l) as { seq: number }).seq), Array.from({ length: last }, (_, i) => i + 1), 'each record once, in order');
 });
 

@@ -3,6 +3,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { followLines, readLinesFrom } from '../src/audit/follow-audit-file.js';
 import { runFilteredTail } from '../src/commands/audit-export-run.js';
+import { INTERRUPTED_EXIT } from '../src/commands/command-context.js';
 import { BASE, captureIo, dataDirWith, EVENTS } from './audit-export-log.fixture.js';
 
 const now = () => new Date(BASE + 12 * 60_000);
@@ -61,18 +62,18 @@ t.test('tail -f shows records as the broker appends them, filtered, and stops wh
   await append(EVENTS[5]!);
   await until(() => run.lines().length === 4, 'one more');
   controller.abort();
-  t.equal(await done, 0);
+  t.equal(await done, INTERRUPTED_EXIT, 'interrupted: 130, as replay and the shim');
   t.match(run.lines().slice(1), [/#5 .*command\.requested +aws configure list$/, /#6 .*command\.refused .*deny {2}exit 255/, /#9 .*command\.refused/]);
 });
 
-t.test('tail -f stops cleanly on SIGINT when no signal is given', async (t) => {
+t.test('tail -f stops cleanly on SIGINT when no signal is given, with exit 130', async (t) => {
   const { dir } = await dataDirWith(t, EVENTS.slice(0, 2));
   const run = captureIo();
   const listeners = process.listenerCount('SIGINT');
   const done = runFilteredTail({ dataDir: dir, follow: true }, run.io, { now, wait: tick });
   await until(() => process.listenerCount('SIGINT') > listeners, 'the SIGINT listener');
   process.emit('SIGINT');
-  t.equal(await done, 0);
+  t.equal(await done, INTERRUPTED_EXIT, 'Ctrl-C: 130');
   t.equal(process.listenerCount('SIGINT'), listeners, 'the listener is removed');
   t.equal(run.lines().length, 2);
 });

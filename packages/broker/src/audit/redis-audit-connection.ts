@@ -32,7 +32,10 @@ export async function connectReader(url: string, timeoutMs = 3000, blockMs = 0):
     await redis.ping();
   } catch (e) {
     redis.disconnect();
-    throw new Error(`cannot reach Redis at ${where}: ${lastError ?? ((e as Error).message || 'no answer')}`, { cause: e });
+    // ioredis says "Stream isn't writeable…" when the peer closed the connection: something that is not Redis.
+    const cause = lastError ?? ((e as Error).message || 'no answer');
+    const why = /Stream isn't writeable|Connection is closed/.test(cause) ? 'the connection closed before any Redis answer (is it Redis?)' : cause;
+    throw new Error(`cannot reach Redis at ${where}: ${why}`, { cause: e });
   }
   return { redis, where, close: () => redis.disconnect() };
 }

@@ -56,7 +56,8 @@ export async function createRedisAuditLog(options: RedisAuditLogOptions): Promis
     head = await scripts.readHead();
   } catch (e) {
     redis.disconnect();
-    throw new AuditOpenError('AUDIT_OPEN_FAILED', `cannot read the audit head from ${where}: ${failure(e)}`, { cause: e });
+    // The connection's own error (ECONNREFUSED…) says more than the command's "max retries" rejection.
+    throw new AuditOpenError('AUDIT_OPEN_FAILED', `cannot reach Redis at ${redisUrlForDisplay(options.url)} to read the audit head: ${lastError ?? failure(e)}`, { cause: e });
   }
   await warnWithoutPersistence(redis, options.warn);
 

@@ -1,5 +1,6 @@
 // Verifies an audit log end to end, streaming (a file, or any line source: the Redis stream): the chain (verifyChain), the signed checkpoints in it,
 // plus what only a reader of the file can see — a missing or unreadable file, and a last line without its newline.
+import { describeFileProblem } from '@aws-guard/shared/file-problem';
 import type { KeyObject } from 'node:crypto';
 import { createCheckpointChecker, type CheckpointSummary } from '@aws-guard/shared/audit/check-checkpoints';
 import { CHAIN_START, verifyChain, type ChainIssue } from '@aws-guard/shared/audit/hash-chain';
@@ -55,8 +56,9 @@ export async function verifyAuditLines(source: AuditLineSource, publicKey: KeyOb
     skipped = start?.skipped ?? 0;
     verdict = await verifyChain(start?.rest ?? source.lines, start?.anchor ?? CHAIN_START, checker.check);
   } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    return fileIssue(missing ? 'AUDIT_LOG_MISSING' : 'AUDIT_LOG_UNREADABLE', 0, `cannot read ${source.where}: ${(e as Error).message}`);
+    // Said as what to check, not as an errno: a missing log is most often a wrong --data-dir.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return fileIssue('AUDIT_LOG_MISSING', 0, `no audit log at ${source.where} (wrong --data-dir?)`);
+    return fileIssue('AUDIT_LOG_UNREADABLE', 0, describeFileProblem(e) ?? `cannot read ${source.where}: ${(e as Error).message}`);
   }
   const torn = source.tornTail();
   if (!verdict.ok) return skipped === 0 ? verdict : { ok: false, issue: { ...verdict.issue, line: verdict.issue.line + skipped } };

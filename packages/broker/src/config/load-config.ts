@@ -1,4 +1,5 @@
 // Reads the config file, env and flags once, reports every problem together, returns a frozen config.
+import { fileProblemReason } from '@aws-guard/shared/file-problem';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -39,7 +40,7 @@ const readConfigFile = (path: string): Result<Record<string, unknown>, 'CONFIG_F
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    return fail('CONFIG_FILE', `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    return fail('CONFIG_FILE', `${path}: cannot read the config file: ${fileProblemReason(e)}`);
   }
   try {
     const doc: unknown = parseYaml(text);

@@ -47,7 +47,7 @@ export const resolveAwsCli = async (configured: string | undefined, pathEnv: str
   const candidates = configured === undefined ? findOnPath(pathEnv) : [configured];
   let chosen: string | undefined;
   for (const candidate of candidates) {
-    if (!isExecutable(candidate)) return fail('CLI_NOT_EXECUTABLE', `${candidate} is not an executable file`);
+    if (!isExecutable(candidate)) return fail('CLI_NOT_EXECUTABLE', `${candidate} is not an executable file: pass the AWS CLI's path with --aws-cli PATH (env AWS_GUARD_AWS_CLI)`);
     const text = readFileHead(candidate);
     if (text.includes(SHIM_MARKER)) {
       if (configured !== undefined) return fail('CLI_NOT_FOUND', `${candidate} is aws-guard's own shim, not the AWS CLI: pass the real CLI's path`);
@@ -75,6 +75,6 @@ const probeVersion = async (path: string): Promise<Result<AwsCliInfo, CliCode>> 
   // v1 on old Pythons printed the version on stderr; take whichever stream has it.
   const versionText = VERSION.test(out.stdout) ? out.stdout : out.stderr;
   const match = VERSION.exec(versionText);
-  if (!match) return fail('CLI_VERSION_UNKNOWN', `${path} --version printed no aws-cli version`);
+  if (!match) return fail('CLI_VERSION_UNKNOWN', `${path} --version printed no aws-cli version: it is not the AWS CLI; pass the real one with --aws-cli PATH (env AWS_GUARD_AWS_CLI)`);
   return ok(Object.freeze({ path, version: match[1]!, major: Number(match[2]), versionText }));
 };

@@ -1,5 +1,6 @@
 // Reads a policy file once: YAML → schema → cross-field checks, every problem reported together as
 // `path: message (line N)`, then a normalised, deep-frozen Policy carrying the sha256 of the file's bytes.
+import { fileProblemReason } from '@aws-guard/shared/file-problem';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, type Document } from 'yaml';
@@ -112,7 +113,7 @@ export const loadPolicy = (file: string): Result<Policy, PolicyLoadCode> => {
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    return fail('POLICY_UNREADABLE', `${file}: cannot read the policy (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    return fail('POLICY_UNREADABLE', `${file}: cannot read the policy: ${fileProblemReason(e)}`);
   }
   let text: string;
   try {

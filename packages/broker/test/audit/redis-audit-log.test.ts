@@ -187,7 +187,7 @@ t.test('a Redis without appendonly gets a start-up warning; with it, none', asyn
 t.test('a Redis that is down at start-up stops the broker from opening the log', async (t) => {
   const own = await startRedis();
   await own.kill();
-  await t.rejects(createRedisAuditLog({ url: own.url, keyPrefix: nextPrefix(), timeoutMs: 300 }), { name: 'AuditOpenError', code: 'AUDIT_OPEN_FAILED', message: /cannot read the audit head from redis:\/\/127\.0\.0\.1/ });
+  await t.rejects(createRedisAuditLog({ url: own.url, keyPrefix: nextPrefix(), timeoutMs: 300 }), { name: 'AuditOpenError', code: 'AUDIT_OPEN_FAILED', message: /cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ to read the audit head/ });
 });
 
 t.test('a turn claimed by a broker that died is waited out, and a turn never freed fails the append within a bound', async (t) => {

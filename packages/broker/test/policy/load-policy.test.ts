@@ -103,7 +103,7 @@ t.test('loadPolicy reads the file; a missing or non-UTF-8 file is an error', asy
   writeFileSync(good, VALID);
   const loaded = loadPolicy(good);
   t.match(loaded, { ok: true, value: { source: good, hash: createHash('sha256').update(VALID).digest('hex') } });
-  t.match(loadPolicy(join(dir, 'missing.yaml')), { ok: false, issue: { code: 'POLICY_UNREADABLE', message: /ENOENT/ } });
+  t.match(loadPolicy(join(dir, 'missing.yaml')), { ok: false, issue: { code: 'POLICY_UNREADABLE', message: /missing\.yaml: cannot read the policy: no such file or directory$/ } });
   const latin1 = join(dir, 'latin1.yaml');
   writeFileSync(latin1, Buffer.from([0x76, 0xe9, 0x0a]));
   t.match(loadPolicy(latin1), { ok: false, issue: { code: 'POLICY_INVALID', message: /not UTF-8/ } });

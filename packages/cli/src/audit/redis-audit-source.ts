@@ -10,6 +10,9 @@ type Redis = ReaderConnection['redis'];
 /** How long one XREAD of `tail -f` blocks: Ctrl-C is noticed within this. */
 export const FOLLOW_BLOCK_MS = 1000;
 
+/** The schemes the broker accepts for its own `redis` (config-schema.ts). */
+const REDIS_URL = /^rediss?:\/\//;
+
 /** --redis, else AWS_GUARD_REDIS (the variable the broker reads too), else none: the data dir's file. */
 export const auditRedisUrl = (flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string | undefined =>
   flag ?? (env['AWS_GUARD_REDIS'] || undefined);
@@ -27,6 +30,8 @@ export type RedisAuditSource = Readonly<{
 }>;
 
 export async function openRedisAuditSource(url: string, blockMs = FOLLOW_BLOCK_MS): Promise<RedisAuditSource> {
+  // Caught before connecting: ioredis reads another scheme as a socket path and fails with a puzzling ENOENT.
+  if (!REDIS_URL.test(url)) throw new UserFacingError('AUDIT_USAGE', `--redis must be a redis:// or rediss:// URL, not ${url.split('://')[0] ?? url}://…`, 2);
   let connection;
   try {
     connection = await connectReader(url, 3000, blockMs);

@@ -69,7 +69,7 @@ export const connectApprover = (opts: { url: string; token: string; clientVersio
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      res.on('end', () => settle(fail('APPROVER_UNREACHABLE', `the broker refused the connection: ${describeRejection(res.statusCode ?? 0, body)}`)));
+      res.on('end', () => settle(fail('APPROVER_UNREACHABLE', describeRejection(opts.url, res.statusCode ?? 0, body, 'check --broker (else AWS_GUARD_URL, else `aws-guard login`)'))));
     });
     ws.on('error', (e: NodeJS.ErrnoException) => settle(fail('APPROVER_UNREACHABLE', `cannot reach the broker at ${opts.url} (${e.code ?? e.message})`)));
     ws.on('open', () => send({ type: 'hello', protocol: { min: MIN_PROTOCOL_VERSION, max: PROTOCOL_VERSION }, client: { name: 'aws-guard-approver', version: opts.clientVersion } }));

@@ -91,7 +91,7 @@ export const connectBroker = (opts: ConnectOptions): Promise<Result<BrokerConnec
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString('utf8')));
       res.on('end', () => {
-        settle(fail('BROKER_REJECTED', `the broker refused the connection: ${describeRejection(res.statusCode ?? 0, body)}`));
+        settle(fail('BROKER_REJECTED', describeRejection(opts.url, res.statusCode ?? 0, body, 'check AWS_GUARD_URL')));
         ws.terminate();
       });
     });

@@ -19,13 +19,17 @@ export const channelUrl = (raw: string, path: string, what: string, keepPath: bo
   return ok(url.toString());
 };
 
-/** The broker answers a refused upgrade with `{code, message}` JSON (server/http-server.ts). */
-export const describeRejection = (status: number, body: string): string => {
+/**
+ * The broker answers a refused upgrade with `{code, message}` JSON (server/http-server.ts). Anything else came
+ * from something that is not the broker (a proxy's error page, another web server): say so, and which setting
+ * to check (`check`), rather than blame a broker that may not be there.
+ */
+export const describeRejection = (url: string, status: number, body: string, check: string): string => {
   try {
     const parsed = JSON.parse(body) as { code?: string; message?: string };
-    if (parsed.message) return `${parsed.message} (${parsed.code ?? status})`;
+    if (parsed.message) return `the broker refused the connection: ${parsed.message} (${parsed.code ?? status})`;
   } catch {
-    // Not JSON (a proxy's error page): the status line says enough.
+    // Not JSON: not the broker's answer.
   }
-  return `HTTP ${status}`;
+  return `${url} answered HTTP ${status}, which is not an aws-guard broker's answer (a proxy's error, or the wrong address): ${check}`;
 };

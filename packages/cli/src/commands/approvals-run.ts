@@ -1,7 +1,7 @@
 // The plain approver commands: `pending`, `approve ID`, `deny ID --reason`, and `approve` with no ID, which
 // opens the terminal UI when there is a TTY. Loaded only when one of them runs.
 import type { ApprovalRequest } from '@aws-guard/shared/approval/approval-request';
-import { UserFacingError } from '@aws-guard/shared/errors';
+import { isUserFacingError, UserFacingError } from '@aws-guard/shared/errors';
 import { escapeTerminalText } from '../tui/escape-terminal-text.js';
 import { openApproverConnection, type AccessOptions } from './approver-access.js';
 import type { CommandContext } from './command-context.js';
@@ -59,4 +59,15 @@ export const runApproveUi = async (opts: AccessOptions, ctx: CommandContext): Pr
   } finally {
     conn.close();
   }
+};
+
+/** Stores the login only once the broker accepted it: a typo found now, not at the first `approve`. */
+export const runLogin = async (opts: { broker: string; token: string }, ctx: CommandContext): Promise<void> => {
+  const conn = await openApproverConnection(opts, ctx).catch((e: unknown) => {
+    throw isUserFacingError(e) ? new UserFacingError(e.code, `nothing stored: ${e.message}`, e.exitCode) : e;
+  });
+  conn.close();
+  const { saveLogin } = await import('../login/login-store.js');
+  const place = await saveLogin(opts, ctx.env);
+  ctx.stdout.write(place.kind === 'keychain' ? 'stored in the OS keychain\n' : `stored in ${place.path} (mode 0600): no OS keychain available (${place.why})\n`);
 };

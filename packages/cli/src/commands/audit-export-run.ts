@@ -14,7 +14,7 @@ import { createRecordSelector, type SelectedLine } from '../audit/record-selecto
 import { auditRedisUrl, openRedisAuditSource } from '../audit/redis-audit-source.js';
 import { toOcsfEvent } from '../audit/to-ocsf-event.js';
 import { auditPath } from './audit-data-dir.js';
-import type { CommandContext } from './command-context.js';
+import { INTERRUPTED_EXIT, type CommandContext } from './command-context.js';
 
 export type AuditReadIo = Pick<CommandContext, 'env' | 'stdout' | 'stderr' | 'version'>;
 export type AuditReadDeps = Readonly<{
@@ -30,7 +30,7 @@ export type AuditExportOptions = AuditFilterOptions & Readonly<{ dataDir?: strin
 
 export const DEFAULT_TAIL_LINES = 10;
 
-/** Shows the last N matching records, then with -f every new one until Ctrl-C. Exit 1 if any record was unsound. */
+/** Shows the last N matching records, then with -f every new one until Ctrl-C (exit 130). Exit 1 if any record was unsound. */
 export async function runFilteredTail(opts: AuditTailOptions, io: AuditReadIo, deps: AuditReadDeps = {}): Promise<number> {
   const problems: string[] = [];
   const count = opts.lines === undefined ? DEFAULT_TAIL_LINES : Number(opts.lines);
@@ -60,6 +60,8 @@ export async function runFilteredTail(opts: AuditTailOptions, io: AuditReadIo, d
         io.stderr.write(`aws-guard: stopped following: ${failure}\n`);
         return 1;
       }
+      // Following ends only when interrupted: not a success to a script (`tail -f … && next`), like `replay`.
+      if (unsound === 0) return INTERRUPTED_EXIT;
     }
   } finally {
     source.close();

@@ -1,4 +1,5 @@
 // `aws-guard broker`: runs the broker. Flags override AWS_GUARD_* env, which overrides the config file.
+import { withExamples } from './help-examples.js';
 import type { RegisterCommand } from './command-context.js';
 
 type BrokerFlags = Readonly<{
@@ -27,8 +28,11 @@ type BrokerFlags = Readonly<{
 }>;
 
 export const registerBroker: RegisterCommand = (program, ctx) => {
-  program
-    .command('broker')
+  withExamples(program.command('broker'), [
+    'aws-guard broker --listen 127.0.0.1:8750 --data-dir /var/lib/aws-guard',
+    'aws-guard broker --config /etc/aws-guard/broker.yaml --credentials-mode assume-role --role-arn arn:aws:iam::123456789012:role/agents',
+    'aws-guard broker --redis redis://10.0.0.5:6379 --data-dir /var/lib/aws-guard   # one of several brokers sharing approvals and the audit chain',
+  ])
     .description('run the broker: agents connect to it, it runs the real AWS CLI with its own credentials')
     .option('--listen <host:port>', 'address to listen on (env AWS_GUARD_LISTEN; default 127.0.0.1:8750)')
     .option('--data-dir <dir>', 'audit log, signing keys (env AWS_GUARD_DATA_DIR; default ./.aws-guard)')

@@ -13,3 +13,6 @@ export type CommandContext = Readonly<{
 
 /** Each file in commands/ exports one of these: it adds its sub-command to the program. */
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
+
+/** Exit code of a command the user interrupted (Ctrl-C: 128 + SIGINT), as shells and the shim report it. */
+export const INTERRUPTED_EXIT = 130;

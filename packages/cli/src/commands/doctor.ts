@@ -1,11 +1,11 @@
 // `aws-guard doctor`: the options; the checks are in doctor-run.ts, loaded only when it runs so that other
 // commands do not pay for the broker code it uses.
+import { withExamples } from './help-examples.js';
 import type { RegisterCommand } from './command-context.js';
 import type { DoctorOptions } from './doctor-run.js';
 
 export const registerDoctor: RegisterCommand = (program, ctx) => {
-  program
-    .command('doctor')
+  withExamples(program.command('doctor'), ['aws-guard doctor --config /etc/aws-guard/broker.yaml --data-dir /var/lib/aws-guard', 'aws-guard doctor --token ./agent.jwt'])
     .description('check what aws-guard needs here: the AWS CLI, isolation, data dir and audit chain, policy, config, Redis, the broker in AWS_GUARD_URL, the agent token; exit 1 if anything FAILs')
     .option('--config <file>', 'the broker\'s YAML config file (env AWS_GUARD_CONFIG)')
     .option('--data-dir <dir>', 'the broker\'s data dir (env AWS_GUARD_DATA_DIR; default ./.aws-guard)')

@@ -1,5 +1,6 @@
 // `aws-guard explain [--json] -- <aws args>` and `explain --stdin`: how the broker would read and decide a
 // command (DESIGN §9), without a broker, credentials or any AWS call. Usage errors exit 2; a decision exits 0.
+import { withExamples } from './help-examples.js';
 import { createInterface } from 'node:readline';
 import { UserFacingError } from '@aws-guard/shared/errors';
 import type { AwsCommand } from '@aws-guard/shared/command/aws-command';
@@ -101,8 +102,10 @@ export const runExplain = async (args: readonly string[], options: ExplainOption
 const collect = (value: string, previous: readonly string[]): readonly string[] => [...previous, value];
 
 export const registerExplain: RegisterCommand = (program, ctx) => {
-  program
-    .command('explain')
+  withExamples(program.command('explain'), [
+    'aws-guard explain -- s3 rm s3://prod-bucket --recursive',
+    'aws-guard explain --json --policy ./policy.yaml --agent claude-1 --for alice -- iam create-user --user-name x',
+  ])
     .description('show how the broker would read and decide an aws command, without running anything')
     .argument('[args...]', 'the aws arguments, after --')
     .usage('[options] -- <aws arguments>')

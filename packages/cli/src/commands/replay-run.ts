@@ -8,7 +8,7 @@ import { castFileName, sessionsDirOf } from '@aws-guard/broker/recording/cast-fo
 import { UserFacingError } from '@aws-guard/shared/errors';
 import { escapeForTerminal } from '../audit/format-audit-record.js';
 import { auditDataDir } from './audit-data-dir.js';
-import type { CommandContext } from './command-context.js';
+import { INTERRUPTED_EXIT, type CommandContext } from './command-context.js';
 import { parseCast, scheduleFrames } from './replay-frames.js';
 
 export type ReplayOptions = Readonly<{ dataDir?: string; speed?: string; idleLimit?: string }>;
@@ -20,8 +20,8 @@ export type ReplayDeps = Readonly<{
   signal?: AbortSignal;
 }>;
 
-/** The exit code of a replay stopped by Ctrl-C, as a shell reports an interrupted program. */
-export const INTERRUPTED_EXIT = 130;
+/** The exit code of a replay stopped by Ctrl-C, as a shell reports an interrupted program (shared with tail -f). */
+export { INTERRUPTED_EXIT };
 // Leaves the viewer's terminal as it found it: colours off, cursor shown, on a fresh line.
 const RESET = '\u001b[0m\u001b[?25h\r\n';
 

@@ -1,5 +1,6 @@
 // `aws-guard shim install DIR`: puts an `aws` symlink to this program's shim into DIR (first on the agent's
 // PATH). It refuses to replace anything that is not already an aws-guard shim: never a real AWS CLI.
+import { withExamples } from './help-examples.js';
 import { lstat, mkdir, readlink, realpath, rm, symlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserFacingError } from '@aws-guard/shared/errors';
@@ -37,10 +38,8 @@ export const runShimInstall = async (dir: string, self: string, ctx: CommandCont
 };
 
 export const registerShimInstall: RegisterCommand = (program, ctx) => {
-  program
-    .command('shim')
-    .description('the `aws` shim')
-    .command('install')
+  const shim = program.command('shim').description('the `aws` shim');
+  withExamples(shim.command('install'), ['aws-guard shim install /usr/local/aws-guard/bin && export PATH=/usr/local/aws-guard/bin:$PATH'])
     .description('put an `aws` symlink to the aws-guard shim into DIR (refuses to overwrite a real aws CLI)')
     .argument('<dir>', 'a directory first on the agent\'s PATH')
     .action((dir: string) => runShimInstall(dir, process.argv[1] ?? '', ctx));

@@ -8,6 +8,7 @@ import type { Role } from '@aws-guard/broker/auth/identity';
 import { checkTokenGroups } from '@aws-guard/broker/auth/token-groups';
 import type { CommandContext } from './command-context.js';
 import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
 
 export type TokenIssueOptions = Readonly<{ dataDir: string; agent: string; for: string; role: Role; ttl: string; session?: string; group?: readonly string[]; json?: boolean }>;
 
@@ -20,7 +21,13 @@ export const runTokenIssue = async (opts: TokenIssueOptions, ctx: CommandContext
     if (!NAME.test(value)) throw new UserFacingError('USAGE', `${flag} must be 1-128 letters, digits or @._:+- (got "${value}")`, 2);
   const groups = checkTokenGroups(opts.group ?? []);
   if (!groups.ok) throw new UserFacingError('USAGE', `--group: ${groups.issue.message}`, 2);
-  const keys = await loadOrCreateTokenKeys(resolve(opts.dataDir));
+  const dataDir = resolve(opts.dataDir);
+  // A mistyped --data-dir must not mint with a fresh key no broker knows (the agent would be refused later, far
+  // from the typo): the dir must exist; the key in it is created on first use, as the broker would.
+  const missing = await stat(dataDir).then(() => false, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? true : Promise.reject(e)));
+  if (missing)
+    throw new UserFacingError('TOKEN_NO_DATA_DIR', `no data dir at ${dataDir}: pass the broker's --data-dir (env AWS_GUARD_DATA_DIR), or create it (mkdir -m 700) for a new broker`, 1);
+  const keys = await loadOrCreateTokenKeys(dataDir);
   const issued = await issueToken(keys, {
     agent: opts.agent,
     human: opts.for,

@@ -1,5 +1,6 @@
 // `aws-guard token issue`: the options; minting is in token-issue.ts, loaded only when it runs.
 import { Option } from 'commander';
+import { withExamples } from './help-examples.js';
 import type { RegisterCommand } from './command-context.js';
 import type { TokenIssueOptions } from './token-issue.js';
 
@@ -10,8 +11,11 @@ const collect = (value: string, previous: readonly string[]): readonly string[] 
 
 export const registerToken: RegisterCommand = (program, ctx) => {
   const token = program.command('token').description('broker tokens for agents, approvers and admins');
-  token
-    .command('issue')
+  withExamples(token.command('issue'), [
+    'aws-guard token issue --data-dir /var/lib/aws-guard --agent claude-1 --for alice --ttl 8h',
+    'export AWS_GUARD_TOKEN=$(aws-guard token issue --agent ci-bot --for alice --group team-a)',
+    'aws-guard token issue --role approver --agent bob-laptop --for bob',
+  ])
     .description('mint a signed token (JWT) with the signing key in the data dir')
     .requiredOption('--agent <name>', 'the agent the token identifies (its `sub`)')
     .requiredOption('--for <human>', 'the human the agent acts for')

@@ -7,7 +7,17 @@ import { auditDirOf, auditFilePath } from '@aws-guard/broker/audit/audit-files';
 import { readAuditPublicKey } from '@aws-guard/broker/audit/audit-signing-key';
 import { verifyAuditFile, verifyAuditLines } from '@aws-guard/broker/audit/verify-audit-file';
 import { openRedisAuditSource } from '../audit/redis-audit-source.js';
+import { describeFileProblem } from '@aws-guard/shared/file-problem';
 import { check, type DoctorCheck } from './doctor-check.js';
+
+type AuditKey = Awaited<ReturnType<typeof readAuditPublicKey>>;
+
+/** The data dir's audit key, or the audit-chain FAIL that says why it cannot be read: doctor reports, never stops. */
+const auditKeyOrFail = async (dataDir: string): Promise<{ key: AuditKey } | { failed: DoctorCheck }> =>
+  readAuditPublicKey(dataDir).then(
+    (key) => ({ key }),
+    (e: unknown) => ({ failed: check('audit chain', 'FAIL', describeFileProblem(e) ?? `cannot read the audit key in ${dataDir}: ${(e as Error).message}`) }),
+  );
 
 const nearestExisting = async (path: string): Promise<string> => {
   for (let p = path; ; p = dirname(p)) {
@@ -45,7 +55,9 @@ export const checkDataDirWritable = async (dataDir: string): Promise<DoctorCheck
 export const checkAuditChain = async (dataDir: string): Promise<DoctorCheck> => {
   const path = auditFilePath(auditDirOf(dataDir));
   // The data dir's own key checks the checkpoints (none yet: a log with checkpoints then fails, as verify does).
-  const key = await readAuditPublicKey(dataDir);
+  const read = await auditKeyOrFail(dataDir);
+  if ('failed' in read) return read.failed;
+  const { key } = read;
   const whole = await verifyAuditFile(path, key);
   // Sealed segments archived away: what is still here is verified from its first record, and said so.
   const archivedFrom = !whole.ok && whole.issue.code === 'AUDIT_SEGMENTS_MISSING' ? whole.issue.seq : null;
@@ -61,7 +73,9 @@ export const checkAuditChain = async (dataDir: string): Promise<DoctorCheck> => 
 
 /** A broker on Redis audits to the shared stream, not the data dir: that chain is the one to verify. */
 export const checkRedisAuditChain = async (dataDir: string, url: string): Promise<DoctorCheck> => {
-  const key = await readAuditPublicKey(dataDir);
+  const read = await auditKeyOrFail(dataDir);
+  if ('failed' in read) return read.failed;
+  const { key } = read;
   let source;
   try {
     source = await openRedisAuditSource(url);

@@ -37,7 +37,7 @@ const CASES: readonly Case[] = [
     expect: { ok: false, code: 'PROTOCOL_ERROR', message: /^the broker did not answer the hello$/ },
   },
   { name: 'a close before the hello', greet: (ws) => ws.close(1000, 'bye'), expect: { ok: false, code: 'BROKER_UNREACHABLE', message: /closed the connection before the hello \(1000 bye\)/ } },
-  { name: 'a refused upgrade', greet: () => undefined, refuse: true, expect: { ok: false, code: 'BROKER_REJECTED', message: /^the broker refused the connection: HTTP 401$/ } },
+  { name: 'a refused upgrade', greet: () => undefined, refuse: true, expect: { ok: false, code: 'BROKER_REJECTED', message: /^ws:\/\/\S+ answered HTTP 401, which is not an aws-guard broker's answer \(a proxy's error, or the wrong address\): check AWS_GUARD_URL$/ } },
 ];
 
 for (const c of CASES) {
