@@ -1,31 +1,48 @@
 // Runs the test suite in two passes and ends with one `N passed, N failed` line (the sum of both), taken from
 // tap's own summaries (tap's `# { total, pass }` line is not one CI reads):
 //   1. the whole suite (unit, integration, end-to-end), commands spawned;
-//   2. the end-to-end files again with the warm executor (docs/warm-executor.md, issue 8), under the default
-//      isolation (bubblewrap where it works). test/helpers/broker.ts
-//      fails any broker of that pass that could run warm but fell back to spawn, so the pass cannot silently
-//      test the spawn path twice.
-// Arguments are tap's (options as --name=value): files given run in the first pass, those under test/e2e/ in the
-// second too.
+//   2. again with the warm executor (docs/warm-executor.md, issue 8), under the default isolation (bubblewrap
+//      where it works), exactly the files whose behaviour depends on the executor: those that pass 1 saw start a
+//      broker whose executor the pass chooses (the real CLI, no executor of the test's own). test/helpers/broker.ts
+//      notes each such file in AWS_GUARD_TEST_EXECUTOR_FILES, so a new file cannot drop out of pass 2 unnoticed;
+//      a broker with a fake CLI or its own executor runs the same in both passes, and its file runs once. In
+//      pass 2 the helper fails any broker that could run warm but fell back to spawn, so the pass cannot
+//      silently test the spawn path twice.
+// Arguments are tap's (options as --name=value): files given run in the first pass, those of them noted in the
+// second too. docs/testing.md says how to run a single file either way.
 // Exit code: non-zero when either pass fails.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const E2E_DIR = 'test/e2e';
+
+// Where pass 1's brokers note the files to run again (one path relative to the root a line, repeats allowed).
+const notedDir = mkdtempSync(join(tmpdir(), 'aws-guard-test-passes-'));
+const notedFile = join(notedDir, 'executor-dependent-files');
+process.on('exit', () => rmSync(notedDir, { recursive: true, force: true }));
 
 // Each pass's environment, read by test/helpers/broker.ts (brokers a test starts with its own executor or a fake
 // CLI keep theirs). The broker's default executor is `auto`, so the first pass names spawn.
-const SPAWN_PASS_ENV = { AWS_GUARD_TEST_EXECUTOR: 'spawn' };
+const SPAWN_PASS_ENV = { AWS_GUARD_TEST_EXECUTOR: 'spawn', AWS_GUARD_TEST_EXECUTOR_FILES: notedFile };
 const WARM_PASS_ENV = { AWS_GUARD_TEST_EXECUTOR: 'warm' };
 
 const args = process.argv.slice(2);
 const files = args.filter((a) => !a.startsWith('-'));
 const options = args.filter((a) => a.startsWith('-'));
-const e2eFiles = files.length === 0
-  ? readdirSync(`${root}${E2E_DIR}`).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `${E2E_DIR}/${f}`)
-  : files.map((f) => f.replace(/^\.\//u, '')).filter((f) => f.startsWith(`${E2E_DIR}/`));
+
+/** The files pass 1 noted, sorted, once each (none: no file started a broker whose executor the pass chooses). */
+const notedFiles = () => {
+  let text = '';
+  try {
+    text = readFileSync(notedFile, 'utf8');
+  } catch (e) {
+    if (e.code !== 'ENOENT') throw e;
+  }
+  return [...new Set(text.split('\n').filter((f) => f !== ''))].sort();
+};
 
 /** Runs tap, streaming its output; resolves with its exit code and the counts of its summary (null: none printed). */
 const runTap = (tapArgs, env) =>
@@ -49,19 +66,16 @@ const runTap = (tapArgs, env) =>
 
 const line = ({ pass, fail, skip }) => `${pass} passed, ${fail} failed${skip ? `, ${skip} skipped` : ''}`;
 
-const passes = [{ name: files.length === 0 ? 'spawn executor, whole suite' : 'spawn executor', args, env: SPAWN_PASS_ENV }];
-if (e2eFiles.length > 0)
-  passes.push({
-    name: `warm executor, ${E2E_DIR}`,
-    args: [...options, ...e2eFiles],
-    env: WARM_PASS_ENV,
-  });
-
 const results = [];
-for (const pass of passes) {
+const runPass = async (pass) => {
   console.log(`\n==> tests: ${pass.name}`);
   results.push({ ...pass, ...(await runTap(pass.args, pass.env)) });
-}
+};
+
+await runPass({ name: files.length === 0 ? 'spawn executor, whole suite' : 'spawn executor', args, env: SPAWN_PASS_ENV });
+const warmFiles = notedFiles();
+if (warmFiles.length > 0)
+  await runPass({ name: `warm executor, ${warmFiles.length} executor-dependent files`, args: [...options, ...warmFiles], env: WARM_PASS_ENV });
 
 const total = { pass: 0, fail: 0, skip: 0 };
 console.log('');

@@ -1,13 +1,14 @@
 // Runs the built broker (`bin/aws-guard broker`) as a subprocess on a loopback port, with its own data
 // dir and the emulator as its trusted endpoint, and mints tokens with its signing key.
 import { spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { issueToken } from '@aws-guard/broker/auth/issue-token';
 import { loadOrCreateTokenKeys } from '@aws-guard/broker/auth/token-keys';
 import type { Role } from '@aws-guard/broker/auth/identity';
-import { requireBundle } from './paths.js';
+import { requireBundle, ROOT } from './paths.js';
 
 export type Broker = Readonly<{
   url: string;
@@ -51,19 +52,26 @@ const flagValue = (args: readonly string[], flag: string): string | undefined =>
 };
 
 /**
- * Whether this broker must run the warm executor: in the warm pass (AWS_GUARD_TEST_EXECUTOR=warm, see
- * scripts/run-tests.mjs) unless the test chose otherwise itself — its own executor, or a fake CLI (a Node script
- * has nothing to preload). Anything else that starts as spawn fell back silently, and would make the pass test
- * the spawn path a second time.
+ * Whether the test pass chooses this broker's executor (AWS_GUARD_TEST_EXECUTOR, see scripts/run-tests.mjs): it runs
+ * the real CLI and names no executor of its own. A fake CLI (a Node script has nothing to preload) or an executor
+ * the test chose keeps its executor in every pass.
  */
-const mustRunWarm = (opts: BrokerOptions): boolean => {
-  if (process.env['AWS_GUARD_TEST_EXECUTOR'] !== 'warm') return false;
-  const args = opts.args ?? [];
-  return opts.awsCli === undefined && opts.env?.['AWS_GUARD_EXECUTOR'] === undefined && flagValue(args, '--executor') === undefined;
+const passChoosesExecutor = (opts: BrokerOptions): boolean =>
+  opts.awsCli === undefined && opts.env?.['AWS_GUARD_EXECUTOR'] === undefined && flagValue(opts.args ?? [], '--executor') === undefined;
+
+/**
+ * Notes the running test file in AWS_GUARD_TEST_EXECUTOR_FILES (set by scripts/run-tests.mjs for its spawn pass):
+ * the warm pass runs again exactly the files noted, those whose behaviour depends on the executor.
+ */
+const noteExecutorDependentFile = (): void => {
+  const list = process.env['AWS_GUARD_TEST_EXECUTOR_FILES'];
+  if (list === undefined || process.argv[1] === undefined) return;
+  appendFileSync(list, `${relative(ROOT, resolve(process.argv[1]))}\n`);
 };
 
 export const startBroker = async (opts: BrokerOptions = {}): Promise<Broker> => {
   const bundle = requireBundle();
+  if (passChoosesExecutor(opts)) noteExecutorDependentFile();
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'aws-guard-data-')));
   const home = await mkdtemp(join(tmpdir(), 'aws-guard-home-'));
   const args = ['broker', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--region', 'us-east-1'];
@@ -86,7 +94,8 @@ export const startBroker = async (opts: BrokerOptions = {}): Promise<Broker> => 
     setTimeout(() => reject(new Error(`broker did not start in ${limit / 1000}s:
 ${stderr}`)), limit).unref();
   });
-  if (mustRunWarm(opts)) {
+  // In the warm pass such a broker that starts as spawn fell back silently: the pass would test spawn twice.
+  if (process.env['AWS_GUARD_TEST_EXECUTOR'] === 'warm' && passChoosesExecutor(opts)) {
     const executor = /^aws-guard: executor: (.*)$/mu.exec(stderr)?.[1] ?? '(no executor line)';
     if (!executor.startsWith('warm')) {
       child.kill('SIGTERM');

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { AuditEvent } from '@aws-guard/shared/audit/audit-record';
 import { verifyChain } from '@aws-guard/shared/audit/hash-chain';
 import { createAuditLog } from '@aws-guard/broker/audit/audit-log';
+import { TS_LOADER_ARGS } from '../../../../test/helpers/ts-child.js';
 
 const event = (n: number): AuditEvent => ({
   type: 'command.requested', requestId: `req-${n}`, actor: { kind: 'agent', agent: 'claude', human: 'alice' },
@@ -75,11 +76,10 @@ t.test('a write cut short by a full disk is rolled back; the next append continu
   // the rest fails with EFBIG, as on a full disk; the child then lifts its own limit and appends again.
   const dir = t.testdir();
   const fixture = fileURLToPath(new URL('./fixtures/append-until-full.ts', import.meta.url));
-  const tsLoader = process.execArgv.filter((arg) => arg.includes('@tapjs/typescript'));
-  t.equal(tsLoader.length, 1, 'the test runs under tap, whose TypeScript loader the child reuses');
+  t.ok(TS_LOADER_ARGS.every((arg) => process.execArgv.includes(arg)), 'the child loads TypeScript as tap loads this test');
   // Without tap's NODE_OPTIONS, whose process-info hook would write files under the child's size limit.
   const { NODE_OPTIONS: _tapHook, ...env } = process.env;
-  const child = spawnSync(process.execPath, [...tsLoader, fixture, dir, '3000'], { env, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, [...TS_LOADER_ARGS, fixture, dir, '3000'], { env, encoding: 'utf8' });
   t.equal(child.status, 0, `exit ${child.status} signal ${child.signal}: ${child.stderr}`);
   const report = JSON.parse(child.stdout) as { acked: number; failure: { code: string; message: string }; sizeAfterFailure: number; ackedBytes: number; next: number };
   t.match(report.failure, { code: 'AUDIT_WRITE_FAILED', message: /EFBIG/ });

@@ -6,16 +6,16 @@ import { createAuditLog } from '@aws-guard/broker/audit/audit-log';
 import { auditDirOf, auditFilePath } from '@aws-guard/broker/audit/audit-files';
 import { loadOrCreateAuditSigningKey } from '@aws-guard/broker/audit/audit-signing-key';
 import { verifyAuditFile } from '@aws-guard/broker/audit/verify-audit-file';
+import { TS_LOADER_ARGS } from '../../../../test/helpers/ts-child.js';
 
 const TERMINAL = new Set(['command.executed', 'command.refused', 'command.cancelled', 'command.failed']);
 
 /** Runs the fixture until it has acknowledged `acks` requests, then SIGKILLs it; resolves the acked ids. */
 function runUntilKilled(dataDir: string, acks: number): Promise<{ acked: string[]; signal: string | null; stderr: string }> {
   const fixture = fileURLToPath(new URL('./fixtures/append-until-killed.ts', import.meta.url));
-  const tsLoader = process.execArgv.filter((arg) => arg.includes('@tapjs/typescript'));
   // Without tap's NODE_OPTIONS: its process-info hook has nothing to do in a child that is killed anyway.
   const { NODE_OPTIONS: _tapHook, ...env } = process.env;
-  const child = spawn(process.execPath, [...tsLoader, fixture, dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...TS_LOADER_ARGS, fixture, dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => {

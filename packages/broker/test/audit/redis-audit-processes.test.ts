@@ -9,6 +9,7 @@ import { readRedisAuditLines } from '@aws-guard/broker/audit/redis-audit-lines';
 import { redisAuditKeys } from '@aws-guard/broker/audit/redis-audit-scripts';
 import { verifyAuditLines } from '@aws-guard/broker/audit/verify-audit-file';
 import { startRedis } from '../../../../test/helpers/redis.js';
+import { TS_LOADER_ARGS } from '../../../../test/helpers/ts-child.js';
 
 const PER_PROCESS = 1000;
 const EVERY = 100;
@@ -17,9 +18,8 @@ type Appender = Readonly<{ ready: Promise<void>; go: () => void; done: Promise<{
 
 function appender(url: string, keyPrefix: string, dataDir: string, name: string): Appender {
   const fixture = fileURLToPath(new URL('./fixtures/append-to-redis.ts', import.meta.url));
-  const tsLoader = process.execArgv.filter((arg) => arg.includes('@tapjs/typescript'));
   const { NODE_OPTIONS: _tapHook, ...env } = process.env;
-  const child = spawn(process.execPath, [...tsLoader, fixture, url, keyPrefix, dataDir, name, String(PER_PROCESS), '64', String(EVERY)], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...TS_LOADER_ARGS, fixture, url, keyPrefix, dataDir, name, String(PER_PROCESS), '64', String(EVERY)], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let stderr = '';
   let onReady: () => void = () => {};
