@@ -2,7 +2,6 @@
 import { fileProblemReason } from '@aws-guard/shared/file-problem';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { fail, failAll, ok, type Result } from '@aws-guard/shared/result';
 import { parseDuration } from '@aws-guard/shared/duration';
 import { CONFIG_DEFAULTS, CONFIG_ENV, brokerConfigInputSchema, defaultMaxPerAgent, type BrokerConfig } from './config-schema.js';
@@ -10,6 +9,7 @@ import { credentialsProblems, resolveCredentials } from './credentials-rules.js'
 import { maskingProblems, resolveMasking } from './masking-rules.js';
 import { metricsProblems, resolveMetrics } from './metrics-rules.js';
 import { checkIssuers } from './issuers-rules.js';
+import { parseYamlText } from './parse-yaml-text.js';
 
 export type ConfigSources = Readonly<{
   /** Flag values by config key (`listen`, `dataDir`, `exec.timeout`, …); undefined = not given. */
@@ -42,14 +42,12 @@ const readConfigFile = (path: string): Result<Record<string, unknown>, 'CONFIG_F
   } catch (e) {
     return fail('CONFIG_FILE', `${path}: cannot read the config file: ${fileProblemReason(e)}`);
   }
-  try {
-    const doc: unknown = parseYaml(text);
-    if (doc === null || doc === undefined) return ok({});
-    if (typeof doc !== 'object' || Array.isArray(doc)) return fail('CONFIG_FILE', `${path}: must be a YAML mapping`);
-    return ok(doc as Record<string, unknown>);
-  } catch (e) {
-    return fail('CONFIG_FILE', `${path}: invalid YAML (${(e as Error).message.split('\n')[0]})`);
-  }
+  const parsed = parseYamlText(text);
+  if (!parsed.ok) return fail('CONFIG_FILE', `${path}: invalid YAML: ${parsed.issue.message}`);
+  const doc: unknown = parsed.value.doc.toJS();
+  if (doc === null || doc === undefined) return ok({});
+  if (typeof doc !== 'object' || Array.isArray(doc)) return fail('CONFIG_FILE', `${path}: must be a YAML mapping`);
+  return ok(doc as Record<string, unknown>);
 };
 
 export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, 'CONFIG_INVALID'> => {

@@ -3,7 +3,8 @@
 import { fileProblemReason } from '@aws-guard/shared/file-problem';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { parseYamlText } from '../config/parse-yaml-text.js';
 import type { z } from 'zod';
 import { parseDuration } from '@aws-guard/shared/duration';
 import { fail, failAll, ok, type Result } from '@aws-guard/shared/result';
@@ -90,12 +91,12 @@ const normalise = (input: PolicyInput, hash: string, source: string): Policy => 
 
 /** Parses policy text (no I/O). `source` names it in messages; the hash is over the UTF-8 bytes of `text`. */
 export const parsePolicy = (text: string, source: string): Result<Policy, 'POLICY_INVALID'> => {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const problems = doc.errors.map((e) => `line ${lines.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`);
+  const parsed = parseYamlText(text);
+  if (!parsed.ok) {
+    const problems = parsed.issue.details ?? [parsed.issue.message];
     return failAll('POLICY_INVALID', `${source}: invalid YAML:\n  ${problems.join('\n  ')}`, problems);
   }
+  const { doc, lines } = parsed.value;
   const raw: unknown = doc.toJS();
   const checked = policySchema.safeParse(raw, { reportInput: true });
   const found = [...(checked.success ? [] : checked.error.issues.flatMap(explainIssue)), ...checkPolicyRules(raw), ...checkRoleMappings(raw), ...checkMaskingRules(raw)];

@@ -211,10 +211,12 @@ t.test('an unreadable config file is a problem beside the others, not a crash', 
 });
 
 const badFiles: Array<[string, string, RegExp]> = [
-  ['invalid YAML', 'listen: [unclosed\n', /invalid YAML/],
+  // Each syntax error by line, in the parser's words without its code excerpt (no dangling `:`).
+  ['invalid YAML', 'listen: [unclosed\n', /aws-guard\.yaml: invalid YAML: line \d+: [^\n]*[^:\n]$/],
+  ['two YAML errors', 'listen: [unclosed\nregion: "open\n', /invalid YAML: line \d+: [^;]+; line \d+: /],
   ['a YAML list', '- listen\n- dataDir\n', /must be a YAML mapping/],
   ['a YAML scalar', 'just some text\n', /must be a YAML mapping/],
-  ['a duplicate key', 'listen: 127.0.0.1:1\nlisten: 127.0.0.1:2\n', /aws-guard\.yaml/],
+  ['a duplicate key', 'listen: 127.0.0.1:1\nlisten: 127.0.0.1:2\n', /aws-guard\.yaml: invalid YAML: line 2: Map keys must be unique/],
 ];
 
 t.test('a file that is not a YAML mapping is refused with its path', async (t) => {
