@@ -60,7 +60,7 @@ export const verifyExternalToken = async ({ issuer, keys, token, allowedRoles, n
   if (typeof payload.iat === 'number' && payload.iat > Math.floor(now.getTime() / 1000) + issuer.clockSkewSeconds)
     return authFail('AUTH_TOKEN_CLAIMS', 'not-yet-valid', `the token from issuer ${issuer.name} was issued in the future (iat): check the clocks`);
   const tooLong = lifetimeProblem(payload, issuer.maxTokenLifetimeMs, now, `the token from issuer ${issuer.name}`, issuer.clockSkewSeconds);
-  if (tooLong !== undefined) return authFail('AUTH_TOKEN_LIFETIME', 'lifetime-too-long', `${tooLong} (issuers.${issuer.name}.maxTokenLifetime): have the issuer mint shorter-lived tokens`);
+  if (tooLong !== undefined) return authFail('AUTH_TOKEN_LIFETIME', 'lifetime-too-long', `${tooLong} (its maxTokenLifetime in the broker config): have the issuer mint shorter-lived tokens`);
   const mapped = mapClaims(issuer, payload, token, keyIdOf(token));
   if (!mapped.ok) return mapped;
   if (!allowedRoles.includes(mapped.value.role))
