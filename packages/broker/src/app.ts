@@ -143,7 +143,7 @@ export const createApp = async (config: BrokerConfig, appEnv: AppEnv): Promise<R
   const hello = { brokerVersion: appEnv.version, cli: { version: cli.value.version, major: cli.value.major, versionText: cli.value.versionText } };
   // Every upgrade is audited: token.accepted (durable before the socket opens) or token.rejected (rate-limited).
   // One verifier (one cached key set per issuer) for upgrades and for the refreshes of open connections.
-  const verify = createBearerVerifier(keys, config.issuers);
+  const verify = createBearerVerifier(keys, config.issuers, config.auth.maxTokenLifetimeMs);
   const upgrades = createUpgradeAuthenticator({ keys, verify, audit, log, onRejected: recorder.tokenRejected });
   const refresh = createTokenRefresher({ verify, audit, log });
   // /metrics on the broker's port, or on a listener of its own (metrics.listen) that agents need not reach.

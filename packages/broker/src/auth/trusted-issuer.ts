@@ -29,6 +29,8 @@ export type TrustedIssuer = Readonly<{
   audience: readonly string[];
   algorithms: readonly string[];
   clockSkewSeconds: number;
+  /** Its tokens may live at most this long (exp − iat; exp − now without iat): `maxTokenLifetime`, default 24h. */
+  maxTokenLifetimeMs: number;
   claims: Readonly<{
     agent: ClaimPath;
     /** A claim (namespaced by humanNamespace) or a fixed value the operator chose (taken as written). */

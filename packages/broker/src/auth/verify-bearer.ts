@@ -4,6 +4,7 @@ import { decodeJwt, type JWTVerifyGetKey } from 'jose';
 import type { Identity, Role } from './identity.js';
 import { createIssuerKeys } from './issuer-keys.js';
 import { TOKEN_ISSUER, type TokenKeys } from './token-keys.js';
+import { DEFAULT_MAX_TOKEN_LIFETIME_MS } from './token-lifetime.js';
 import type { TrustedIssuer } from './trusted-issuer.js';
 import { verifyExternalToken } from './verify-external-token.js';
 import { authFail, verifyToken, type AuthResult } from './verify-token.js';
@@ -18,8 +19,9 @@ const unverifiedIssuer = (token: string): unknown => {
   }
 };
 
-/** One key set per issuer for the broker's life: jose caches and rotates inside it. */
-export const createBearerVerifier = (keys: TokenKeys, issuers: readonly TrustedIssuer[]): BearerVerifier => {
+/** One key set per issuer for the broker's life: jose caches and rotates inside it. `maxLifetimeMs` bounds the
+ * broker's own tokens (auth.maxTokenLifetime); each external issuer carries its own. */
+export const createBearerVerifier = (keys: TokenKeys, issuers: readonly TrustedIssuer[], maxLifetimeMs = DEFAULT_MAX_TOKEN_LIFETIME_MS): BearerVerifier => {
   const byIss = new Map<string, { issuer: TrustedIssuer; keys: JWTVerifyGetKey }>(issuers.map((issuer) => [issuer.issuer, { issuer, keys: createIssuerKeys(issuer.keys) }]));
   return async (token, allowedRoles, now) => {
     const iss = unverifiedIssuer(token);
@@ -28,6 +30,6 @@ export const createBearerVerifier = (keys: TokenKeys, issuers: readonly TrustedI
     // A token naming an issuer nobody here trusts is told so plainly; anything else is the broker's own to judge.
     if (typeof iss === 'string' && iss !== TOKEN_ISSUER && byIss.size > 0)
       return authFail('AUTH_TOKEN_CLAIMS', 'wrong-issuer', `the token's issuer ${JSON.stringify(iss.slice(0, 200))} is not one this broker trusts`);
-    return verifyToken(keys, token, allowedRoles, () => now);
+    return verifyToken(keys, token, allowedRoles, () => now, maxLifetimeMs);
   };
 };

@@ -5,6 +5,7 @@ import { decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from '
 import type { Identity, Role } from './identity.js';
 import { JwksUnavailableError } from './issuer-keys.js';
 import { mapClaims } from './map-claims.js';
+import { lifetimeProblem } from './token-lifetime.js';
 import type { TrustedIssuer } from './trusted-issuer.js';
 import { authFail, type AuthIssue, type AuthResult } from './verify-token.js';
 
@@ -58,6 +59,8 @@ export const verifyExternalToken = async ({ issuer, keys, token, allowedRoles, n
   // jose checks iat only with maxTokenAge; a token minted in the future is as suspect as one not valid yet.
   if (typeof payload.iat === 'number' && payload.iat > Math.floor(now.getTime() / 1000) + issuer.clockSkewSeconds)
     return authFail('AUTH_TOKEN_CLAIMS', 'not-yet-valid', `the token from issuer ${issuer.name} was issued in the future (iat): check the clocks`);
+  const tooLong = lifetimeProblem(payload, issuer.maxTokenLifetimeMs, now, `the token from issuer ${issuer.name}`, issuer.clockSkewSeconds);
+  if (tooLong !== undefined) return authFail('AUTH_TOKEN_LIFETIME', 'lifetime-too-long', `${tooLong} (its maxTokenLifetime in the broker config): have the issuer mint shorter-lived tokens`);
   const mapped = mapClaims(issuer, payload, token, keyIdOf(token));
   if (!mapped.ok) return mapped;
   if (!allowedRoles.includes(mapped.value.role))

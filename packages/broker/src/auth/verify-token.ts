@@ -4,12 +4,14 @@ import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { Issue, Ok } from '@aws-guard/shared/result';
 import { ROLES, type Identity, type Role } from './identity.js';
 import { checkTokenGroups } from './token-groups.js';
+import { DEFAULT_MAX_TOKEN_LIFETIME_MS, lifetimeProblem } from './token-lifetime.js';
 import { TOKEN_ALG, TOKEN_AUDIENCE, TOKEN_ISSUER, type TokenKeys } from './token-keys.js';
 
 export type AuthCode =
   | 'AUTH_TOKEN_MISSING'
   | 'AUTH_TOKEN_MALFORMED'
   | 'AUTH_TOKEN_EXPIRED'
+  | 'AUTH_TOKEN_LIFETIME'
   | 'AUTH_TOKEN_INVALID'
   | 'AUTH_TOKEN_CLAIMS'
   | 'AUTH_WRONG_ROLE'
@@ -19,7 +21,7 @@ export type AuthCode =
 /** Why a token was refused, finer than the code the client gets (docs/audit-format.md, `token.rejected`). */
 export const REJECTION_REASONS = [
   'missing', 'malformed', 'expired', 'not-yet-valid', 'bad-signature', 'unknown-key', 'algorithm',
-  'wrong-issuer', 'wrong-audience', 'claims', 'wrong-role', 'missing-claim', 'jwks-unavailable',
+  'wrong-issuer', 'wrong-audience', 'claims', 'wrong-role', 'missing-claim', 'jwks-unavailable', 'lifetime-too-long',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
@@ -69,19 +71,25 @@ export const verifyToken = async (
   token: string,
   allowedRoles: readonly Role[],
   now: () => Date = () => new Date(),
+  /** The longest a token may live (config auth.maxTokenLifetime); a caller that gives none still gets a limit. */
+  maxLifetimeMs: number = DEFAULT_MAX_TOKEN_LIFETIME_MS,
 ): Promise<AuthResult<Identity>> => {
   let payload;
+  const at = now();
   try {
     ({ payload } = await jwtVerify(token, keys.publicKey, {
       issuer: TOKEN_ISSUER,
       audience: TOKEN_AUDIENCE,
       algorithms: [TOKEN_ALG],
       requiredClaims: ['sub', 'exp', 'jti'],
-      currentDate: now(),
+      currentDate: at,
     }));
   } catch (e) {
     return explain(e, token, keys.keyId);
   }
+  // After the signature (an unsigned claim proves nothing) and before anything is read from the token.
+  const tooLong = lifetimeProblem(payload, maxLifetimeMs, at, 'the token');
+  if (tooLong !== undefined) return authFail('AUTH_TOKEN_LIFETIME', 'lifetime-too-long', `${tooLong}: issue one with a shorter --ttl`);
   const { sub, jti, exp, role, human, sid, groups } = payload;
   const named = (v: unknown): v is string => typeof v === 'string' && v !== '';
   if (!named(sub) || !named(jti) || !named(human) || !named(sid) || !named(role) || !(ROLES as readonly string[]).includes(role))

@@ -80,6 +80,12 @@ export const brokerConfigInputSchema = z.strictObject({
       listen: z.string().refine(isListenAddress, 'must be HOST:PORT with a port of 0-65535, e.g. 127.0.0.1:9464').optional(),
     })
     .optional(),
+  // Broker-issued tokens (docs/identity.md "Token lifetime"); the range is checked in load-config.ts.
+  auth: z
+    .strictObject({
+      maxTokenLifetime: z.string({ error: 'must be a duration such as 30d or 12h' }).optional(),
+    })
+    .optional(),
   // External token issuers (OIDC, CI, Kubernetes) the broker trusts beside its own tokens (docs/identity.md);
   // file only. Rules across keys in issuers-rules.ts.
   issuers: issuersInputSchema.optional(),
@@ -157,6 +163,8 @@ export type BrokerConfig = Readonly<{
   metrics: Readonly<{ enabled: boolean; listen: Readonly<{ host: string; port: number }> | undefined }>;
   /** The embedded audit log: seal the active file into a segment at this size; sign every N records or T seconds. */
   audit: Readonly<{ segmentBytes: number; checkpointRecords: number; checkpointSeconds: number }>;
+  /** The longest a broker-issued token may live (exp − iat); longer ones are refused as lifetime-too-long. */
+  auth: Readonly<{ maxTokenLifetimeMs: number }>;
   /** External issuers whose tokens the broker accepts beside its own; empty = broker-issued tokens only. */
   issuers: readonly TrustedIssuer[];
   /** Where each setting came from, for `doctor` and the start-up log. */
@@ -174,6 +182,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   // Mirrors audit-log.ts DEFAULT_SEGMENT_BYTES / DEFAULT_CHECKPOINT_RECORDS / DEFAULT_CHECKPOINT_MS (config does not import audit).
   audit: Object.freeze({ segmentBytes: 64 * 1024 * 1024, checkpointRecords: 1000, checkpointSeconds: 60 }),
   metrics: Object.freeze({ enabled: true }),
+  // Mirrors auth/token-lifetime.ts DEFAULT_MAX_TOKEN_LIFETIME (a test checks they agree).
+  auth: Object.freeze({ maxTokenLifetime: '30d' }),
 });
 
 /** exec.maxPerAgent's default: half the slots (rounded up), so the other agents always have the rest. Here with
@@ -208,4 +218,5 @@ export const CONFIG_ENV = Object.freeze({
   AWS_GUARD_AUDIT_CHECKPOINT_SECONDS: 'audit.checkpointSeconds',
   AWS_GUARD_METRICS: 'metrics.enabled',
   AWS_GUARD_METRICS_LISTEN: 'metrics.listen',
+  AWS_GUARD_MAX_TOKEN_LIFETIME: 'auth.maxTokenLifetime',
 } as const);

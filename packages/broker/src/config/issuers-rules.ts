@@ -8,6 +8,8 @@ import type { JSONWebKeySet } from 'jose';
 import { parseDuration } from '@aws-guard/shared/duration';
 import { ASYMMETRIC_ALGORITHMS, BROKER_ISSUER_NAME, type TrustedIssuer } from '../auth/trusted-issuer.js';
 import { TOKEN_ISSUER } from '../auth/token-keys.js';
+import { DEFAULT_ISSUER_MAX_TOKEN_LIFETIME } from '../auth/token-lifetime.js';
+import { tokenLifetimeMs } from './token-lifetime-rules.js';
 import { issuerInputSchema, type IssuerInput } from './issuers-schema.js';
 import { checkHumanNamespaces, type NamespaceEntry } from './check-human-namespaces.js';
 
@@ -17,6 +19,7 @@ export const ISSUER_DEFAULTS = Object.freeze({
   jwksCooldown: '30s',
   jwksTimeout: '5s',
   agentClaim: 'sub',
+  maxTokenLifetime: DEFAULT_ISSUER_MAX_TOKEN_LIFETIME,
 });
 /** Beyond this a token's times say little: a token valid for minutes would be accepted long after. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -78,6 +81,7 @@ const checkOne = (input: IssuerInput, at: string, cwd: string, problems: string[
   }
   if ((durations['clockSkew'] ?? 0) > MAX_CLOCK_SKEW_MS) problems.push(`${at}.clockSkew: must be at most 5m`);
   if (durations['jwksTimeout'] === 0) problems.push(`${at}.jwksTimeout: must be greater than zero`);
+  const maxTokenLifetimeMs = tokenLifetimeMs(input.maxTokenLifetime ?? ISSUER_DEFAULTS.maxTokenLifetime, `${at}.maxTokenLifetime`, problems);
   let jwks: JSONWebKeySet | undefined;
   const jwksPath = input.jwksFile === undefined ? undefined : resolve(cwd, input.jwksFile);
   if (jwksPath !== undefined) {
@@ -100,6 +104,7 @@ const checkOne = (input: IssuerInput, at: string, cwd: string, problems: string[
     audience: Object.freeze(typeof input.audience === 'string' ? [input.audience] : [...input.audience]),
     algorithms: Object.freeze([...algorithms]),
     clockSkewSeconds: Math.floor(durations['clockSkew']! / 1000),
+    maxTokenLifetimeMs: maxTokenLifetimeMs!,
     claims: Object.freeze({
       agent: input.claims?.agent ?? ISSUER_DEFAULTS.agentClaim,
       // No human claim: the agent acts for itself (its own namespaced name), never for nobody.

@@ -26,6 +26,8 @@ export const issuerInputSchema = z.strictObject({
   audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: 'must be the audience tokens for this broker carry (a string or a list)' }),
   algorithms: z.array(z.string().min(1)).min(1).optional(),
   clockSkew: duration.optional(),
+  // Range checked in issuers-rules.ts (token-lifetime-rules.ts); default ISSUER_DEFAULTS.maxTokenLifetime.
+  maxTokenLifetime: duration.optional(),
   claims: z
     .strictObject({
       agent: claimPath.optional(),

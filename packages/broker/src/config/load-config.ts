@@ -10,6 +10,7 @@ import { maskingProblems, resolveMasking } from './masking-rules.js';
 import { metricsProblems, resolveMetrics } from './metrics-rules.js';
 import { checkIssuers } from './issuers-rules.js';
 import { parseYamlText } from './parse-yaml-text.js';
+import { tokenLifetimeMs } from './token-lifetime-rules.js';
 
 export type ConfigSources = Readonly<{
   /** Flag values by config key (`listen`, `dataDir`, `exec.timeout`, …); undefined = not given. */
@@ -23,7 +24,7 @@ export type ConfigSources = Readonly<{
 type Layer = 'default' | 'file' | 'env' | 'flag';
 
 /** Blocks whose keys layer one by one (env `AWS_GUARD_EXEC_TIMEOUT` overrides only `exec.timeout`). */
-const NESTED = new Set(['exec', 'credentials', 'files', 'masking', 'audit', 'metrics']);
+const NESTED = new Set(['exec', 'credentials', 'files', 'masking', 'audit', 'metrics', 'auth']);
 
 const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -52,7 +53,7 @@ const readConfigFile = (path: string): Result<Record<string, unknown>, 'CONFIG_F
 
 export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, 'CONFIG_INVALID'> => {
   const problems: string[] = [];
-  const input: Record<string, unknown> = structuredClone({ ...CONFIG_DEFAULTS, exec: { ...CONFIG_DEFAULTS.exec }, files: { ...CONFIG_DEFAULTS.files }, masking: { ...CONFIG_DEFAULTS.masking }, audit: { ...CONFIG_DEFAULTS.audit }, metrics: { ...CONFIG_DEFAULTS.metrics } });
+  const input: Record<string, unknown> = structuredClone({ ...CONFIG_DEFAULTS, exec: { ...CONFIG_DEFAULTS.exec }, files: { ...CONFIG_DEFAULTS.files }, masking: { ...CONFIG_DEFAULTS.masking }, audit: { ...CONFIG_DEFAULTS.audit }, metrics: { ...CONFIG_DEFAULTS.metrics }, auth: { ...CONFIG_DEFAULTS.auth } });
   const origin: Record<string, Layer> = {};
   const apply = (layer: Layer, key: string, value: unknown) => {
     setPath(input, key, value);
@@ -101,15 +102,17 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
     problems.push(`exec.maxPerAgent: ${maxPerAgent} is more than exec.maxConcurrent (${maxConcurrent}); it must be at most that`);
   const timeoutMs = durationOf('timeout');
   const killGraceMs = durationOf('killGrace');
+  const auth = input['auth'];
+  const maxTokenLifetime = tokenLifetimeMs(isMapping(auth) ? auth['maxTokenLifetime'] : undefined, 'auth.maxTokenLifetime', problems);
 
-  if (problems.length > 0 || !checked.success || timeoutMs === undefined || killGraceMs === undefined) {
+  if (problems.length > 0 || !checked.success || timeoutMs === undefined || killGraceMs === undefined || maxTokenLifetime === undefined) {
     return failAll('CONFIG_INVALID', `invalid broker configuration:\n  ${problems.join('\n  ')}`, problems);
   }
   const cfg = checked.data;
   const portAt = cfg.listen.lastIndexOf(':');
   const port = Number(cfg.listen.slice(portAt + 1));
   const sourcesByKey: Record<string, Layer> = {};
-  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'redis', 'approvalWebhook', 'exec.timeout', 'exec.maxConcurrent', 'exec.maxPerAgent', 'exec.executor', 'exec.workers', 'files.maxFileBytes', 'files.maxTotalBytes', 'files.maxFiles', 'logLevel', 'isolation', 'credentials.mode', 'credentials.roleArn', 'audit.segmentBytes', 'audit.checkpointRecords', 'audit.checkpointSeconds', 'metrics.enabled', 'metrics.listen'])
+  for (const key of ['listen', 'dataDir', 'awsCli', 'awsEndpointUrl', 'region', 'policy', 'redis', 'approvalWebhook', 'exec.timeout', 'exec.maxConcurrent', 'exec.maxPerAgent', 'exec.executor', 'exec.workers', 'files.maxFileBytes', 'files.maxTotalBytes', 'files.maxFiles', 'logLevel', 'isolation', 'credentials.mode', 'credentials.roleArn', 'audit.segmentBytes', 'audit.checkpointRecords', 'audit.checkpointSeconds', 'metrics.enabled', 'metrics.listen', 'auth.maxTokenLifetime'])
     sourcesByKey[key] = origin[key] ?? 'default';
 
   return ok(
@@ -141,6 +144,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
       isolation: cfg.isolation ?? CONFIG_DEFAULTS.isolation,
       credentials: resolveCredentials(cfg.credentials),
       masking: resolveMasking(cfg.masking, sources.cwd),
+      auth: Object.freeze({ maxTokenLifetimeMs: maxTokenLifetime }),
       issuers: Object.freeze(issuers.issuers),
       audit: Object.freeze({
         segmentBytes: cfg.audit?.segmentBytes ?? CONFIG_DEFAULTS.audit.segmentBytes,

@@ -43,7 +43,7 @@ export type Channel = (typeof CHANNELS)[number];
 // Must list auth/verify-token.ts REJECTION_REASONS (a test checks they agree).
 export const TOKEN_REJECTION_REASONS = [
   'missing', 'malformed', 'expired', 'not-yet-valid', 'bad-signature', 'unknown-key', 'algorithm',
-  'wrong-issuer', 'wrong-audience', 'claims', 'wrong-role', 'missing-claim', 'jwks-unavailable',
+  'wrong-issuer', 'wrong-audience', 'claims', 'wrong-role', 'missing-claim', 'jwks-unavailable', 'lifetime-too-long',
 ] as const;
 
 export type CommandLabels = Readonly<{ decision: DecisionLabel; risk: RiskLabel; outcome: OutcomeLabel }>;

@@ -134,6 +134,7 @@ t.test('every env variable reaches its setting', async (t) => {
       AWS_GUARD_MASK_STYLE: 'hmac',
       AWS_GUARD_AUDIT_SEGMENT_BYTES: '2097152', AWS_GUARD_AUDIT_CHECKPOINT_RECORDS: '50', AWS_GUARD_AUDIT_CHECKPOINT_SECONDS: '5',
       AWS_GUARD_METRICS: 'true', AWS_GUARD_METRICS_LISTEN: '127.0.0.1:9464',
+      AWS_GUARD_MAX_TOKEN_LIFETIME: '12h',
   };
   // A variable added to CONFIG_ENV must be added here too, or this test does not check it.
   t.same(Object.keys(env).sort(), Object.keys(CONFIG_ENV).sort(), 'every variable the broker reads is set here');
@@ -142,7 +143,7 @@ t.test('every env variable reaches its setting', async (t) => {
     region: 'eu-central-1', policyFile: '/etc/p.yaml', exec: { timeoutMs: 90_000, maxConcurrent: 3, maxPerAgent: 2, executor: 'warm', workers: 4 }, files: { maxFileBytes: 1000, maxTotalBytes: 5000, maxFiles: 7 }, logLevel: 'debug', redisUrl: 'redis://127.0.0.1:6390',
     approvalWebhook: 'https://hooks.example.invalid/x',
     credentials: { mode: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/aws-guard-agent' }, isolation: 'none', masking: { style: 'hmac' },
-    audit: { segmentBytes: 2_097_152, checkpointRecords: 50, checkpointSeconds: 5 }, metrics: { enabled: true, listen: { host: '127.0.0.1', port: 9464 } } });
+    audit: { segmentBytes: 2_097_152, checkpointRecords: 50, checkpointSeconds: 5 }, metrics: { enabled: true, listen: { host: '127.0.0.1', port: 9464 } }, auth: { maxTokenLifetimeMs: 12 * 3_600_000 } });
   t.ok(Object.values(c.sources).every((s) => s === 'env'));
 });
 

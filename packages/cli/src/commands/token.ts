@@ -20,7 +20,7 @@ export const registerToken: RegisterCommand = (program, ctx) => {
     .requiredOption('--agent <name>', 'the agent the token identifies (its `sub`)')
     .requiredOption('--for <human>', 'the human the agent acts for')
     .addOption(new Option('--role <role>', 'what the token may do').choices(TOKEN_ROLES).default('agent'))
-    .option('--ttl <duration>', 'lifetime, e.g. 30m, 8h, 2d', '8h')
+    .option('--ttl <duration>', 'lifetime, e.g. 30m, 8h, 2d (at most 30d, or AWS_GUARD_MAX_TOKEN_LIFETIME)', '8h')
     .option('--group <name>', 'a group the token names, for policy rules, role mappings and approver groups (repeatable)', collect, [] as readonly string[])
     .option('--session <id>', 'agent session id (default: a fresh one)')
     .option('--data-dir <dir>', 'the broker data dir holding the signing key', ctx.env['AWS_GUARD_DATA_DIR'] ?? '.aws-guard')

@@ -71,6 +71,30 @@ t.test('bad values are usage errors with exit code 2', async (t) => {
   }
 });
 
+t.test('--ttl above the maximum lifetime is refused naming the limit and how to raise it', async (t) => {
+  const table: [string, string, Record<string, string>, RegExp | undefined][] = [
+    ['the default limit itself', '30d', {}, undefined],
+    ['a second over the default', '2592001s', {}, /--ttl 2592001s is longer than the 30d a broker token may live; .*auth\.maxTokenLifetime \(at most 365d\).*set AWS_GUARD_MAX_TOKEN_LIFETIME/],
+    ['99999d', '99999d', {}, /--ttl 99999d is longer than the 30d/],
+    ['90d with the limit raised to 90d', '90d', { AWS_GUARD_MAX_TOKEN_LIFETIME: '90d' }, undefined],
+    ['91d with the limit raised to 90d', '91d', { AWS_GUARD_MAX_TOKEN_LIFETIME: '90d' }, /--ttl 91d is longer than the 90d/],
+    ['9h with the limit lowered to 8h', '9h', { AWS_GUARD_MAX_TOKEN_LIFETIME: '8h' }, /--ttl 9h is longer than the 8h/],
+    ['a limit beyond 365d', '1h', { AWS_GUARD_MAX_TOKEN_LIFETIME: '400d' }, /^AWS_GUARD_MAX_TOKEN_LIFETIME: "400d" must be from 1m to 365d$/],
+  ];
+  for (const [what, ttl, env, refused] of table) {
+    const dataDir = t.testdir();
+    const { out, ctx } = capture();
+    const error = await runTokenIssue({ dataDir, agent: 'a', for: 'h', role: 'agent', ttl }, { ...ctx, env }).then(() => undefined, (e: unknown) => e);
+    if (refused === undefined) {
+      t.equal(error, undefined, `${what}: minted`);
+      t.equal((await verifyToken(await loadOrCreateTokenKeys(dataDir), out.stdout.trim(), ['agent'], undefined, 365 * 86_400_000)).ok, true, `${what}: verifies`);
+      continue;
+    }
+    t.match(error, { name: 'UserFacingError', exitCode: 2, message: refused }, what);
+    t.equal(out.stdout, '', `${what}: no token printed`);
+  }
+});
+
 t.test('the registered command parses its options and refuses an unknown role', async (t) => {
   const { out, ctx } = capture();
   const program = new Command().exitOverride().configureOutput({ writeErr: (s) => (out.stderr += s) });

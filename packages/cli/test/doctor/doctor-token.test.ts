@@ -54,6 +54,7 @@ t.test('a refused token says exactly why, with the code and audited reason', asy
     ['expired', gh({ exp: sec - 3600 }), /has expired.*\(AUTH_TOKEN_EXPIRED, audited as reason expired\)/],
     ['an untrusted issuer', gh({ iss: 'https://gitlab.example' }), /is not one this broker trusts \(AUTH_TOKEN_CLAIMS, audited as reason wrong-issuer\)/],
     ['no actor', gh({ actor: undefined }), /no actor claim.*\(AUTH_CLAIM_MISSING, audited as reason missing-claim\)/],
+    ['a day and a second (issuer default 24h)', gh({ exp: sec + 86_401 }), /lives 1d1s, longer than the 1d this broker accepts.*\(AUTH_TOKEN_LIFETIME, audited as reason lifetime-too-long\)/],
     ['not a JWT', 'hunter2', /AUTH_TOKEN_MALFORMED/],
   ];
   for (const [what, token, reason] of table) {
@@ -62,6 +63,16 @@ t.test('a refused token says exactly why, with the code and audited reason', asy
     t.match(line!.reason, reason, what);
     t.equal(rest.length, 0);
   }
+});
+
+t.test('an accepted token shows its lifetime against the maximum that applies to it', async (t) => {
+  const keys = await loadOrCreateTokenKeys(join(dir, 'data'));
+  const table: [string, Promise<string>, RegExp][] = [
+    ['a GitHub token of 10m, issuer default 24h', gh(), /; lifetime 10m of at most 1d;/],
+    ['a GitHub token without iat, 5m left', gh({ iat: undefined, exp: sec + 300 }), /; lifetime 5m left \(no iat\) of at most 1d;/],
+    ['a broker token of 8h, default 30d', issueToken(keys, { agent: 'a', human: 'h', role: 'agent', ttlMs: 8 * 3_600_000, now: NOW }).then((i) => i.token), /; lifetime 8h of at most 30d;/],
+  ];
+  for (const [what, token, lifetime] of table) t.match((await checkTokenMapping(config, await token, NOW))[0]!.reason, lifetime, what);
 });
 
 t.test('a broker-issued token maps through the data dir key', async (t) => {
