@@ -4,6 +4,7 @@ import { z } from 'zod';
 // Shared with the policy's role mappings (credentials section).
 import { EXTERNAL_ID, ROLE_ARN } from '@aws-guard/shared/iam-role';
 import type { TrustedIssuer } from '../auth/trusted-issuer.js';
+import { DEFAULT_MAX_TOKEN_LIFETIME } from '../auth/token-lifetime.js';
 import { issuersInputSchema } from './issuers-schema.js';
 export { ROLE_ARN };
 
@@ -182,8 +183,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   // Mirrors audit-log.ts DEFAULT_SEGMENT_BYTES / DEFAULT_CHECKPOINT_RECORDS / DEFAULT_CHECKPOINT_MS (config does not import audit).
   audit: Object.freeze({ segmentBytes: 64 * 1024 * 1024, checkpointRecords: 1000, checkpointSeconds: 60 }),
   metrics: Object.freeze({ enabled: true }),
-  // Mirrors auth/token-lifetime.ts DEFAULT_MAX_TOKEN_LIFETIME (a test checks they agree).
-  auth: Object.freeze({ maxTokenLifetime: '30d' }),
+  auth: Object.freeze({ maxTokenLifetime: DEFAULT_MAX_TOKEN_LIFETIME }),
 });
 
 /** exec.maxPerAgent's default: half the slots (rounded up), so the other agents always have the rest. Here with

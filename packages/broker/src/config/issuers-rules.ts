@@ -9,7 +9,7 @@ import { parseDuration } from '@aws-guard/shared/duration';
 import { ASYMMETRIC_ALGORITHMS, BROKER_ISSUER_NAME, type TrustedIssuer } from '../auth/trusted-issuer.js';
 import { TOKEN_ISSUER } from '../auth/token-keys.js';
 import { DEFAULT_ISSUER_MAX_TOKEN_LIFETIME } from '../auth/token-lifetime.js';
-import { tokenLifetimeMs } from './token-lifetime-rules.js';
+import { parseLifetimeLimit } from './token-lifetime-rules.js';
 import { issuerInputSchema, type IssuerInput } from './issuers-schema.js';
 import { checkHumanNamespaces, type NamespaceEntry } from './check-human-namespaces.js';
 
@@ -81,7 +81,7 @@ const checkOne = (input: IssuerInput, at: string, cwd: string, problems: string[
   }
   if ((durations['clockSkew'] ?? 0) > MAX_CLOCK_SKEW_MS) problems.push(`${at}.clockSkew: must be at most 5m`);
   if (durations['jwksTimeout'] === 0) problems.push(`${at}.jwksTimeout: must be greater than zero`);
-  const maxTokenLifetimeMs = tokenLifetimeMs(input.maxTokenLifetime ?? ISSUER_DEFAULTS.maxTokenLifetime, `${at}.maxTokenLifetime`, problems);
+  const maxTokenLifetimeMs = parseLifetimeLimit(input.maxTokenLifetime ?? ISSUER_DEFAULTS.maxTokenLifetime, `${at}.maxTokenLifetime`, problems);
   let jwks: JSONWebKeySet | undefined;
   const jwksPath = input.jwksFile === undefined ? undefined : resolve(cwd, input.jwksFile);
   if (jwksPath !== undefined) {

@@ -10,7 +10,7 @@ import { maskingProblems, resolveMasking } from './masking-rules.js';
 import { metricsProblems, resolveMetrics } from './metrics-rules.js';
 import { checkIssuers } from './issuers-rules.js';
 import { parseYamlText } from './parse-yaml-text.js';
-import { tokenLifetimeMs } from './token-lifetime-rules.js';
+import { parseLifetimeLimit } from './token-lifetime-rules.js';
 
 export type ConfigSources = Readonly<{
   /** Flag values by config key (`listen`, `dataDir`, `exec.timeout`, …); undefined = not given. */
@@ -103,7 +103,7 @@ export const loadBrokerConfig = (sources: ConfigSources): Result<BrokerConfig, '
   const timeoutMs = durationOf('timeout');
   const killGraceMs = durationOf('killGrace');
   const auth = input['auth'];
-  const maxTokenLifetime = tokenLifetimeMs(isMapping(auth) ? auth['maxTokenLifetime'] : undefined, 'auth.maxTokenLifetime', problems);
+  const maxTokenLifetime = parseLifetimeLimit(isMapping(auth) ? auth['maxTokenLifetime'] : undefined, 'auth.maxTokenLifetime', problems);
 
   if (problems.length > 0 || !checked.success || timeoutMs === undefined || killGraceMs === undefined || maxTokenLifetime === undefined) {
     return failAll('CONFIG_INVALID', `invalid broker configuration:\n  ${problems.join('\n  ')}`, problems);

@@ -4,7 +4,7 @@ import { parseDuration } from '@aws-guard/shared/duration';
 import { MAX_TOKEN_LIFETIME_MS, MIN_TOKEN_LIFETIME_MS, TOKEN_LIFETIME_RANGE } from '../auth/token-lifetime.js';
 
 /** The limit in ms, or undefined after pushing `at: why` onto problems. A value that is not text is the schema's. */
-export const tokenLifetimeMs = (value: unknown, at: string, problems: string[]): number | undefined => {
+export const parseLifetimeLimit = (value: unknown, at: string, problems: string[]): number | undefined => {
   if (typeof value !== 'string') return undefined;
   const parsed = parseDuration(value);
   if (!parsed.ok) problems.push(`${at}: ${parsed.issue.message}`);

@@ -7,7 +7,7 @@ import { loadOrCreateTokenKeys } from '@aws-guard/broker/auth/token-keys';
 import type { Role } from '@aws-guard/broker/auth/identity';
 import { checkTokenGroups } from '@aws-guard/broker/auth/token-groups';
 import { DEFAULT_MAX_TOKEN_LIFETIME_MS } from '@aws-guard/broker/auth/token-lifetime';
-import { tokenLifetimeMs } from '@aws-guard/broker/config/token-lifetime-rules';
+import { parseLifetimeLimit } from '@aws-guard/broker/config/token-lifetime-rules';
 import type { CommandContext } from './command-context.js';
 import { resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
@@ -27,7 +27,7 @@ const ttlLimitMs = (env: CommandContext['env']): number => {
   const raw = env[LIMIT_ENV];
   if (raw === undefined || raw === '') return DEFAULT_MAX_TOKEN_LIFETIME_MS;
   const problems: string[] = [];
-  const ms = tokenLifetimeMs(raw, LIMIT_ENV, problems);
+  const ms = parseLifetimeLimit(raw, LIMIT_ENV, problems);
   if (ms === undefined) throw new UserFacingError('USAGE', problems[0] ?? `${LIMIT_ENV}: invalid`, 2);
   return ms;
 };
